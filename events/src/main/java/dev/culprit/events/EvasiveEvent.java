@@ -1,0 +1,27 @@
+package dev.culprit.events;
+
+/**
+ * What mod_evasive reported. Denials are aggregated at the edge per (client, path, second), so
+ * {@code count} says how many identical error-log lines this event stands for.
+ */
+public record EvasiveEvent(
+        String host, String source, long ts, int v,
+        Kind kind, String client, String path, long count, String detail) implements Event {
+
+    public enum Kind {
+        /** mod_evasive added the client to its blacklist (syslog line or new {@code dos-IP} file). */
+        BLACKLISTED,
+        /** Apache refused a request from a blacklisted client. */
+        DENIED,
+        /** mod_evasive cannot do its job as configured (e.g. cannot write DOSLogDir). */
+        MISCONFIGURED
+    }
+
+    public EvasiveEvent {
+        Schema.requireCommon(host, source, v);
+        Schema.requireField(kind, "kind");
+        if (count < 1) {
+            throw new IllegalArgumentException("field 'count': must be at least 1, was " + count);
+        }
+    }
+}

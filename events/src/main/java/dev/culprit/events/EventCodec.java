@@ -1,0 +1,67 @@
+package dev.culprit.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.util.stream.Collectors;
+
+/**
+ * JSON for events. Strict on the contract: every field of the record must be present (null
+ * where a field is optional), and a schema version this build does not know is refused.
+ */
+public final class EventCodec {
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // Fields added within one schema version must not break older readers.
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    private EventCodec() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static byte[] encode(Event event) {
+        try {
+            return MAPPER.writeValueAsBytes(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + event.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String encodeToString(Event event) {
+        return new String(encode(event), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public static <T extends Event> T decode(byte[] json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (IOException e) {
+            throw new EventFormatException(type.getSimpleName() + ": " + describe(e), e);
+        }
+    }
+
+    public static <T extends Event> T decode(String json, Class<T> type) {
+        return decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof ValueInstantiationException vie && vie.getCause() != null) {
+            return vie.getCause().getMessage();
+        }
+        if (e instanceof JsonMappingException jme) {
+            String path = jme.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            return jme.getOriginalMessage() + (path.isEmpty() ? "" : " (at " + path + ")");
+        }
+        return e.getMessage();
+    }
+}

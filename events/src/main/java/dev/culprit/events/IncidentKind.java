@@ -1,0 +1,10 @@
+package dev.culprit.events;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The kinds of trouble Culprit names a culprit for. */
+public enum IncidentKind {
+    @JsonProperty("iowait") IOWAIT,
+    @JsonProperty("dos") DOS,
+    @JsonProperty("mail") MAIL
+}

@@ -1,0 +1,31 @@
+package dev.culprit.events;
+
+import java.util.List;
+
+/**
+ * One process's block I/O over one sampling interval. Only processes that did I/O or sat in
+ * state {@code D} are sampled.
+ *
+ * @param blkioDelayMs growth of {@code delayacct_blkio_ticks} (field 42 of {@code /proc/PID/stat})
+ *     in milliseconds; null when the kernel's delay accounting is off and the field is always 0
+ * @param dStateSamples how many of the interval's reads found the process in state {@code D}
+ * @param containerId the docker/containerd/podman/kubepods id its cgroup names, or null
+ * @param disks devices its open files live on (filled for top culprits only)
+ * @param files its open regular files (filled for top culprits only)
+ */
+public record ProcessIoSample(
+        String host, String source, long ts, int v,
+        int pid, int ppid, String comm, String cmdline, String state,
+        long intervalMs,
+        double readBytesPerSec, double writeBytesPerSec,
+        Long blkioDelayMs, int dStateSamples,
+        String cgroup, String containerId,
+        List<String> disks, List<String> files) implements Event {
+
+    public ProcessIoSample {
+        Schema.requireCommon(host, source, v);
+        Schema.requireField(comm, "comm");
+        disks = disks == null ? List.of() : List.copyOf(disks);
+        files = files == null ? List.of() : List.copyOf(files);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.culprit.events;
+
+import java.util.List;
+import java.util.Map;
+
+/** Kafka topic names. Record key is the host; record timestamp is the event's {@code ts}. */
+public final class Topics {
+
+    public static final String CPU = "culprit.cpu";
+    public static final String DISK = "culprit.disk";
+    public static final String PROC = "culprit.proc";
+    public static final String APACHE = "culprit.apache";
+    public static final String EVASIVE = "culprit.evasive";
+    public static final String PHPMAIL = "culprit.phpmail";
+    public static final String ALERTS = "culprit.alerts";
+    public static final String DEADLETTER = "culprit.deadletter";
+    public static final String RULES = "culprit.rules";
+
+    public static final List<String> ALL =
+            List.of(CPU, DISK, PROC, APACHE, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES);
+
+    private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
+            CpuSample.class, CPU,
+            DiskSample.class, DISK,
+            ProcessIoSample.class, PROC,
+            ApacheStatus.class, APACHE,
+            EvasiveEvent.class, EVASIVE,
+            PhpMail.class, PHPMAIL,
+            DeadLetter.class, DEADLETTER,
+            Alert.class, ALERTS);
+
+    private Topics() {}
+
+    /** The topic an event of this kind is published to. */
+    public static String of(Event event) {
+        String topic = BY_TYPE.get(event.getClass());
+        if (topic == null) {
+            throw new IllegalArgumentException("no topic carries " + event.getClass().getSimpleName());
+        }
+        return topic;
+    }
+
+    /** The event type a topic carries. */
+    public static Class<? extends Event> typeOf(String topic) {
+        return BY_TYPE.entrySet().stream()
+                .filter(e -> e.getValue().equals(topic))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("topic " + topic + " carries no event type"));
+    }
+}

@@ -1,0 +1,52 @@
+package dev.culprit.collectors.proc;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One device's line of {@code /proc/diskstats}: cumulative counters since boot (or since the
+ * driver registered the device). Times are in milliseconds; sectors are 512 bytes.
+ *
+ * @param ioTicks time with I/O in flight (field 10), the base of {@code %util}
+ * @param weightedTicks time-weighted requests in flight (field 11), the base of {@code aqu-sz}
+ */
+public record DiskCounters(
+        String device,
+        long reads, long readSectors, long readTicks,
+        long writes, long writeSectors, long writeTicks,
+        long ioTicks, long weightedTicks,
+        long discards, long discardTicks,
+        long flushes, long flushTicks) {
+
+    /** Parses every line of {@code /proc/diskstats} (kernels 2.6 to 5.5+: 14, 18 or 20 columns). */
+    public static List<DiskCounters> parseAll(String text) {
+        List<DiskCounters> all = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 14) {
+                throw new IllegalArgumentException("/proc/diskstats line " + lineNo + ": " + f.length
+                        + " columns, expected at least 14: " + line);
+            }
+            try {
+                all.add(new DiskCounters(f[2],
+                        Long.parseLong(f[3]), Long.parseLong(f[5]), Long.parseLong(f[6]),
+                        Long.parseLong(f[7]), Long.parseLong(f[9]), Long.parseLong(f[10]),
+                        Long.parseLong(f[12]), Long.parseLong(f[13]),
+                        f.length >= 18 ? Long.parseLong(f[14]) : 0, f.length >= 18 ? Long.parseLong(f[17]) : 0,
+                        f.length >= 20 ? Long.parseLong(f[18]) : 0, f.length >= 20 ? Long.parseLong(f[19]) : 0));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("/proc/diskstats line " + lineNo + ": not a number (" + e.getMessage() + "): " + line);
+            }
+        }
+        return all;
+    }
+
+    public boolean neverUsed() {
+        return reads == 0 && writes == 0 && discards == 0 && flushes == 0;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.culprit.collectors.proc;
+
+import dev.culprit.events.CpuSample;
+import dev.culprit.events.DiskSample;
+import dev.culprit.events.Schema;
+import java.util.Optional;
+
+/**
+ * The arithmetic of {@code iostat -x} (sysstat), applied to two reads of the kernel's counters
+ * taken {@code intervalMs} apart.
+ */
+public final class Iostat {
+
+    private static final long WRAP_32 = 1L << 32;
+
+    private Iostat() {}
+
+    /**
+     * Per-device extended statistics. Empty when a counter went backwards further than a 32-bit
+     * wrap explains (the device was re-registered): there is no honest delta for that interval.
+     */
+    public static Optional<DiskSample> disk(String host, long ts, DiskCounters before, DiskCounters after, long intervalMs) {
+        try {
+            double seconds = intervalMs / 1000.0;
+            long reads = delta(before.reads(), after.reads());
+            long writes = delta(before.writes(), after.writes());
+            long readTicks = delta(before.readTicks(), after.readTicks());
+            long writeTicks = delta(before.writeTicks(), after.writeTicks());
+            double util = Math.min(100.0, 100.0 * delta(before.ioTicks(), after.ioTicks()) / intervalMs);
+            return Optional.of(new DiskSample(host, "proc", ts, Schema.VERSION, after.device(), intervalMs,
+                    reads / seconds,
+                    writes / seconds,
+                    delta(before.readSectors(), after.readSectors()) / 2.0 / seconds,
+                    delta(before.writeSectors(), after.writeSectors()) / 2.0 / seconds,
+                    reads == 0 ? 0 : (double) readTicks / reads,
+                    writes == 0 ? 0 : (double) writeTicks / writes,
+                    (double) delta(before.weightedTicks(), after.weightedTicks()) / intervalMs,
+                    util));
+        } catch (CounterResetException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** CPU shares over the interval, as {@code iostat}'s avg-cpu line; pressure is added by the caller. */
+    public static CpuSample cpu(String host, long ts, CpuTimes before, CpuTimes after, long intervalMs,
+                                IoPressure pressureBefore, IoPressure pressureAfter) {
+        double total = Math.max(1, after.total() - before.total());
+        Double someAvg10 = pressureAfter == null ? null : pressureAfter.someAvg10();
+        Double fullAvg10 = pressureAfter == null ? null : pressureAfter.fullAvg10();
+        Long someStallMs = pressureBefore == null || pressureAfter == null ? null
+                : Math.max(0, pressureAfter.someTotalUs() - pressureBefore.someTotalUs()) / 1000;
+        return new CpuSample(host, "proc", ts, Schema.VERSION, intervalMs,
+                pct(after.iowait() - before.iowait(), total),
+                pct(after.user() + after.nice() - before.user() - before.nice(), total),
+                pct(after.system() + after.irq() + after.softirq() - before.system() - before.irq() - before.softirq(), total),
+                pct(after.idle() - before.idle(), total),
+                someAvg10, fullAvg10, someStallMs);
+    }
+
+    private static double pct(long part, double total) {
+        return Math.max(0, 100.0 * part / total);
+    }
+
+    /** The growth of a counter that older kernels keep in 32 bits. */
+    static long delta(long before, long after) {
+        if (after >= before) {
+            return after - before;
+        }
+        if (before < WRAP_32) {
+            return after + WRAP_32 - before;
+        }
+        throw new CounterResetException();
+    }
+
+    private static final class CounterResetException extends RuntimeException {
+        CounterResetException() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.culprit.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.Culprit;
+import dev.culprit.events.Incident;
+import dev.culprit.events.IncidentKind;
+import dev.culprit.events.Severity;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IncidentStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private static Alert alert(Alert.State state, long ts, Long end) {
+        Incident incident = new Incident("web1", "iowait-detector", ts, 1, "web1-iowait-1000", IncidentKind.IOWAIT,
+                Severity.WARNING, "iowait", 1000, end, "I/O wait on web1",
+                List.of(new Culprit("disk", "vda", Map.of("queueSize", 12.0))), List.of());
+        return new Alert("web1", "iowait-detector", ts, 1, state, incident);
+    }
+
+    @Test
+    void aRedeliveredAlertLeavesTheSameRows() throws Exception {
+        Database db = Database.open(Database.fileUrl(dir, "culprit"));
+        IncidentStore store = new IncidentStore(db);
+
+        store.save(List.of(alert(Alert.State.FIRING, 11_000, null)));
+        store.save(List.of(alert(Alert.State.FIRING, 11_000, null)));
+        store.save(List.of(alert(Alert.State.RESOLVED, 60_000, 30_000L)));
+
+        assertThat(count(db, "SELECT COUNT(*) FROM alerts")).isEqualTo(2);
+        assertThat(count(db, "SELECT COUNT(*) FROM culprits WHERE name = 'vda'")).isEqualTo(1);
+        assertThat(count(db, "SELECT end_ts FROM incidents WHERE id = 'web1-iowait-1000'")).isEqualTo(30_000);
+    }
+
+    @Test
+    void aDatabaseFromANewerCulpritIsRefused() throws Exception {
+        String url = Database.fileUrl(dir, "culprit");
+        Database db = Database.open(url);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO schema_version VALUES (" + (Database.SCHEMA_VERSION + 1) + ", 0)");
+        }
+
+        assertThatThrownBy(() -> Database.open(url))
+                .hasMessageContaining("newer than this Culprit understands");
+    }
+
+    @Test
+    void reopeningKeepsTheData() throws Exception {
+        String url = Database.fileUrl(dir, "culprit");
+        new IncidentStore(Database.open(url)).save(List.of(alert(Alert.State.FIRING, 11_000, null)));
+
+        assertThat(count(Database.open(url), "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
+    }
+
+    private static long count(Database db, String sql) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

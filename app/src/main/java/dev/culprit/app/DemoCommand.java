@@ -1,0 +1,103 @@
+package dev.culprit.app;
+
+import dev.culprit.rules.iowait.IoWaitRule;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code culprit demo}: everything in one JVM, watching this machine. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Starts Culprit embedded (in-process Kafka broker, local Flink, H2 file under the data directory),",
+            "samples this machine and prints alerts as they happen. Runs until Ctrl-C or --duration."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+            description = "Where the broker log and the H2 database live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Stop after this long once the pipeline is up, e.g. 20s or 5m (default: run until Ctrl-C).")
+    Duration duration;
+
+    @Option(names = "--iowait-threshold", paramLabel = "PCT",
+            description = "Override the I/O-wait rule's CPU iowait threshold in percent (rule default: 20).")
+    Double iowaitThreshold;
+
+    @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "1s", paramLabel = "DURATION",
+            description = "How often to sample /proc (default: ${DEFAULT-VALUE}).")
+    Duration interval;
+
+    @Option(names = "--proc-root", defaultValue = "/proc", paramLabel = "DIR",
+            description = "Where to read the kernel's process and disk figures (default: ${DEFAULT-VALUE}).")
+    Path procRoot;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "Host name put on events (default: this machine's name).")
+    String host;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log what the broker and Flink are doing.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (iowaitThreshold != null && (iowaitThreshold < 0 || iowaitThreshold > 100)) {
+            spec.commandLine().getErr().println("culprit demo: --iowait-threshold must be between 0 and 100, was " + iowaitThreshold);
+            return Culprit.EXIT_USAGE;
+        }
+        if (interval.isZero() || interval.isNegative()) {
+            spec.commandLine().getErr().println("culprit demo: --interval must be positive");
+            return Culprit.EXIT_USAGE;
+        }
+        Logging.configure(verbose);
+        IoWaitRule rule = iowaitThreshold == null ? IoWaitRule.DEFAULT : IoWaitRule.DEFAULT.withIowaitPct(iowaitThreshold);
+        String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
+        var err = spec.commandLine().getErr();
+
+        err.println("culprit: starting embedded runtime in " + dataDir.toAbsolutePath() + " ...");
+        long t0 = System.nanoTime();
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                stopped.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "culprit-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
+             Pipeline pipeline = Pipeline.start(runtime,
+                     new Pipeline.Settings(procRoot, hostName, interval, rule), System.out, System.console() != null)) {
+            err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
+                    (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
+                    procRoot, hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
+            if (duration == null) {
+                stop.await();
+            } else {
+                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            err.println("culprit: stopping ...");
+            long alerts = pipeline.alertsPrinted();
+            err.println("culprit: " + alerts + " alert(s) shown; history in " + dataDir.resolve("culprit.mv.db"));
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for us
+            }
+        }
+        return 0;
+    }
+}

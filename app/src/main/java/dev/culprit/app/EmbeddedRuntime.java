@@ -1,0 +1,74 @@
+package dev.culprit.app;
+
+import dev.culprit.broker.EmbeddedKafka;
+import dev.culprit.events.Topics;
+import dev.culprit.storage.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Culprit in one JVM: an in-process Kafka broker, Flink's local environment and an H2 file, all
+ * under one data directory. A second start on the same directory reuses its topics and history.
+ */
+public final class EmbeddedRuntime implements AutoCloseable {
+
+    private final Path dataDir;
+    private final EmbeddedKafka kafka;
+    private final Database database;
+
+    private EmbeddedRuntime(Path dataDir, EmbeddedKafka kafka, Database database) {
+        this.dataDir = dataDir;
+        this.kafka = kafka;
+        this.database = database;
+    }
+
+    public static EmbeddedRuntime start(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
+        }
+        Database database = Database.open(Database.fileUrl(dataDir, "culprit"));
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
+        try {
+            kafka.createTopics(Topics.ALL);
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        return new EmbeddedRuntime(dataDir, kafka, database);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** A local Flink environment: the job's operators run on threads of this JVM. */
+    public StreamExecutionEnvironment flink() {
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        // Checkpoints commit the source's Kafka offsets, so a restart resumes where it stopped.
+        env.enableCheckpointing(5_000);
+        return env;
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+    }
+}

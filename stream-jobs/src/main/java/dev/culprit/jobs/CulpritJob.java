@@ -1,0 +1,72 @@
+package dev.culprit.jobs;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.CpuSample;
+import dev.culprit.events.DeadLetter;
+import dev.culprit.events.DiskSample;
+import dev.culprit.events.Event;
+import dev.culprit.events.ProcessIoSample;
+import dev.culprit.jobs.iowait.IoWaitFunction;
+import dev.culprit.jobs.serde.JsonTypeInfo;
+import dev.culprit.rules.iowait.IoWaitRule;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Culprit's detection job: host events in, alerts out. It is handed its source and sinks, so the
+ * embedded runtime wires Kafka and H2, and a test wires whatever it needs.
+ */
+public final class CulpritJob {
+
+    /** How far behind the newest event an event may arrive and still be in order. */
+    public static final Duration OUT_OF_ORDERNESS = Duration.ofSeconds(2);
+    /** After this long without data a source split stops holding the watermark back. */
+    public static final Duration IDLENESS = Duration.ofSeconds(5);
+
+    private final Source<Event, ?, ?> source;
+    private final List<Sink<Alert>> alertSinks;
+    private final Sink<DeadLetter> deadLetterSink;
+    private final IoWaitRule ioWaitRule;
+
+    public CulpritJob(Source<Event, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
+                      IoWaitRule ioWaitRule) {
+        this.source = source;
+        this.alertSinks = List.copyOf(alertSinks);
+        this.deadLetterSink = deadLetterSink;
+        this.ioWaitRule = ioWaitRule;
+    }
+
+    public static WatermarkStrategy<Event> watermarks() {
+        return WatermarkStrategy.<Event>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
+                .withTimestampAssigner((event, recordTs) -> event.ts())
+                .withIdleness(IDLENESS);
+    }
+
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class));
+
+        DataStream<Alert> ioWaitAlerts = events
+                .filter(e -> e instanceof CpuSample || e instanceof DiskSample || e instanceof ProcessIoSample)
+                .name("io-samples")
+                .keyBy(Event::host, Types.STRING)
+                .process(new IoWaitFunction(ioWaitRule), JsonTypeInfo.of(Alert.class))
+                .name("iowait-detector");
+
+        for (Sink<Alert> sink : alertSinks) {
+            ioWaitAlerts.sinkTo(sink).name(sink.getClass().getSimpleName());
+        }
+        if (deadLetterSink != null) {
+            events.filter(e -> e instanceof DeadLetter)
+                    .map(e -> (DeadLetter) e, JsonTypeInfo.of(DeadLetter.class))
+                    .name("dead-letters")
+                    .sinkTo(deadLetterSink)
+                    .name("dead-letter-topic");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.culprit.jobs;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.DeadLetter;
+import dev.culprit.events.Event;
+import dev.culprit.events.Topics;
+import dev.culprit.jobs.serde.EventDeserializer;
+import dev.culprit.jobs.serde.EventRecordSerializer;
+import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/** The production source and sinks of {@link CulpritJob}: Culprit's Kafka topics. */
+public final class KafkaEndpoints {
+
+    public static final List<String> INPUT_TOPICS =
+            List.of(Topics.CPU, Topics.DISK, Topics.PROC, Topics.APACHE, Topics.EVASIVE, Topics.PHPMAIL);
+
+    private KafkaEndpoints() {}
+
+    /** All host-event topics, resuming at the group's committed offsets (the beginning on first run). */
+    public static KafkaSource<Event> source(String bootstrapServers, String groupId) {
+        return KafkaSource.<Event>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(INPUT_TOPICS)
+                .setGroupId(groupId)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new EventDeserializer())
+                .build();
+    }
+
+    public static KafkaSink<Alert> alertSink(String bootstrapServers) {
+        return KafkaSink.<Alert>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new EventRecordSerializer<>())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new EventRecordSerializer<>())
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+}

@@ -1,0 +1,37 @@
+package dev.culprit.jobs.serde;
+
+import dev.culprit.events.DeadLetter;
+import dev.culprit.events.Event;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.EventFormatException;
+import dev.culprit.events.Schema;
+import dev.culprit.events.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns a Kafka record into the event its topic carries. A record that is not a valid event
+ * does not stop the job: it comes out as a {@link DeadLetter} naming topic, offset and reason.
+ */
+public final class EventDeserializer implements KafkaRecordDeserializationSchema<Event> {
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Event> out) {
+        try {
+            out.collect(EventCodec.decode(record.value(), Topics.typeOf(record.topic())));
+        } catch (EventFormatException | IllegalArgumentException e) {
+            String raw = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+            String host = record.key() == null ? "unknown" : new String(record.key(), StandardCharsets.UTF_8);
+            out.collect(new DeadLetter(host, "stream-jobs", record.timestamp(), Schema.VERSION,
+                    record.topic() + "-" + record.partition(), record.offset(), e.getMessage(), raw));
+        }
+    }
+
+    @Override
+    public TypeInformation<Event> getProducedType() {
+        return JsonTypeInfo.of(Event.class);
+    }
+}

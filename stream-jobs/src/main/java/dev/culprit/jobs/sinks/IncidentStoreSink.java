@@ -1,0 +1,43 @@
+package dev.culprit.jobs.sinks;
+
+import dev.culprit.events.Alert;
+import dev.culprit.storage.Database;
+import dev.culprit.storage.IncidentStore;
+import java.util.List;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+
+/**
+ * Stores alerts and their incidents in H2. Alerts are few (one per change of an incident), so
+ * each is written as it comes; the store's idempotent writes absorb redelivery after a restore.
+ */
+public final class IncidentStoreSink implements Sink<Alert> {
+
+    private final String jdbcUrl;
+
+    public IncidentStoreSink(String jdbcUrl) {
+        this.jdbcUrl = jdbcUrl;
+    }
+
+    @Override
+    public SinkWriter<Alert> createWriter(WriterInitContext context) {
+        IncidentStore store = new IncidentStore(Database.open(jdbcUrl));
+        return new SinkWriter<>() {
+            @Override
+            public void write(Alert alert, Context context) {
+                store.save(List.of(alert));
+            }
+
+            @Override
+            public void flush(boolean endOfInput) {
+                // every write is already committed
+            }
+
+            @Override
+            public void close() {
+                // connections are opened per write
+            }
+        };
+    }
+}

@@ -15,9 +15,11 @@ public final class Topics {
     public static final String ALERTS = "culprit.alerts";
     public static final String DEADLETTER = "culprit.deadletter";
     public static final String RULES = "culprit.rules";
+    /** How far each collector's on-disk spool has been shipped; written in the same transaction as the events. */
+    public static final String CHECKPOINTS = "culprit.checkpoints";
 
     public static final List<String> ALL =
-            List.of(CPU, DISK, PROC, APACHE, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES);
+            List.of(CPU, DISK, PROC, APACHE, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES, CHECKPOINTS);
 
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
             CpuSample.class, CPU,

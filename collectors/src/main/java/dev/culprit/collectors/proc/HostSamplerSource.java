@@ -33,7 +33,7 @@ public final class HostSamplerSource implements AutoCloseable {
 
     private void sampleInto(EventSink sink) {
         try {
-            sampler.sample().forEach(sink::publish);
+            sink.publishAll(sampler.sample());
             failing = false;
         } catch (RuntimeException e) {
             // A sampling failure must not end the schedule; say it once per failing streak.

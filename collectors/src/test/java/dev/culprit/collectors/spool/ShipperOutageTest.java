@@ -1,0 +1,106 @@
+package dev.culprit.collectors.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.culprit.broker.EmbeddedKafka;
+import dev.culprit.events.CpuSample;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker goes away for 10 s while a sampler keeps publishing: every sample arrives, once. */
+@Tag("slow")
+class ShipperOutageTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySampleArrivesExactlyOnceAfterATenSecondOutage() throws Exception {
+        Path kafkaDir = dir.resolve("kafka");
+        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir);
+        int port = kafka.port();
+        kafka.createTopics(Topics.ALL);
+        String bootstrap = kafka.bootstrapServers();
+
+        AtomicInteger published = new AtomicInteger();
+        AtomicBoolean sampling = new AtomicBoolean(true);
+        try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+             KafkaShipper shipper = new KafkaShipper(spool, bootstrap, "outage-test").start()) {
+            SpoolingPublisher publisher = new SpoolingPublisher(spool);
+            Thread sampler = new Thread(() -> {
+                while (sampling.get()) {
+                    int seq = published.getAndIncrement();
+                    publisher.publish(new CpuSample("web1", "proc", 1_000_000L + seq, 1, 20, 1, 1, 1, 97, null, null, null));
+                    sleep(20);
+                }
+            });
+            sampler.start();
+
+            sleep(2_000);
+            kafka.close();
+            int duringOutageFrom = published.get();
+            sleep(10_000);
+            assertThat(published.get() - duringOutageFrom).as("samples taken while Kafka was down").isGreaterThan(300);
+            kafka = EmbeddedKafka.start(kafkaDir, port);
+            sleep(2_000);
+            sampling.set(false);
+            sampler.join();
+
+            assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).isTrue();
+            assertThat(publisher.dropped()).isZero();
+        } finally {
+            sampling.set(false);
+        }
+
+        List<Long> arrived = readCommitted(bootstrap);
+        kafka.close();
+        List<Long> expected = new ArrayList<>();
+        for (int seq = 0; seq < published.get(); seq++) {
+            expected.add(1_000_000L + seq);
+        }
+        assertThat(arrived).isEqualTo(expected);
+    }
+
+    private static List<Long> readCommitted(String bootstrap) {
+        List<Long> ts = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "outage-check",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            consumer.subscribe(List.of(Topics.CPU));
+            long quietSince = System.currentTimeMillis();
+            while (System.currentTimeMillis() - quietSince < 3_000) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                records.forEach(r -> ts.add(EventCodec.decode(r.value(), CpuSample.class).ts()));
+                if (!records.isEmpty()) {
+                    quietSince = System.currentTimeMillis();
+                }
+            }
+        }
+        return ts;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -3,7 +3,9 @@ package dev.culprit.app;
 import dev.culprit.collectors.proc.DeviceFilter;
 import dev.culprit.collectors.proc.HostSampler;
 import dev.culprit.collectors.proc.HostSamplerSource;
-import dev.culprit.collectors.publish.KafkaEventPublisher;
+import dev.culprit.collectors.spool.KafkaShipper;
+import dev.culprit.collectors.spool.Spool;
+import dev.culprit.collectors.spool.SpoolingPublisher;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
@@ -23,18 +25,22 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class Pipeline implements AutoCloseable {
 
+    private static final long SPOOL_BYTES = 256L << 20;
+
     public record Settings(Path procRoot, String host, Duration sampleInterval, IoWaitRule ioWaitRule) {}
 
     private final EmbeddedRuntime runtime;
-    private final KafkaEventPublisher publisher;
+    private final Spool spool;
+    private final KafkaShipper shipper;
     private final HostSamplerSource sampler;
     private final JobClient job;
     private final AlertPrinter printer;
 
-    private Pipeline(EmbeddedRuntime runtime, KafkaEventPublisher publisher, HostSamplerSource sampler,
+    private Pipeline(EmbeddedRuntime runtime, Spool spool, KafkaShipper shipper, HostSamplerSource sampler,
                      JobClient job, AlertPrinter printer) {
         this.runtime = runtime;
-        this.publisher = publisher;
+        this.spool = spool;
+        this.shipper = shipper;
         this.sampler = sampler;
         this.job = job;
         this.printer = printer;
@@ -53,12 +59,13 @@ public final class Pipeline implements AutoCloseable {
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
 
-        KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrap);
+        Spool spool = Spool.open(runtime.dataDir().resolve("spool"), SPOOL_BYTES);
+        KafkaShipper shipper = new KafkaShipper(spool, bootstrap, settings.host()).start();
         HostSamplerSource sampler = new HostSamplerSource(
                 new HostSampler(settings.procRoot(), settings.host(), Clock.systemUTC(), DeviceFilter.DISKS_ONLY),
                 settings.sampleInterval());
-        sampler.start(publisher);
-        return new Pipeline(runtime, publisher, sampler, job, printer);
+        sampler.start(new SpoolingPublisher(spool));
+        return new Pipeline(runtime, spool, shipper, sampler, job, printer);
     }
 
     public long alertsPrinted() {
@@ -68,7 +75,9 @@ public final class Pipeline implements AutoCloseable {
     @Override
     public void close() throws Exception {
         sampler.close();
-        publisher.close();
+        shipper.awaitShipped(java.time.Duration.ofSeconds(5));
+        shipper.close();
+        spool.close();
         try {
             job.cancel().get();
         } catch (Exception e) {

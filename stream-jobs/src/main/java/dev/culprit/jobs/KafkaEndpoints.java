@@ -29,6 +29,8 @@ public final class KafkaEndpoints {
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new EventDeserializer())
+                // Collectors publish in transactions: see only what they committed.
+                .setProperty("isolation.level", "read_committed")
                 .build();
     }
 

@@ -2,7 +2,9 @@ package dev.culprit.collectors.spool;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.tail.FilePosition;
+import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +31,7 @@ import java.util.zip.CRC32;
  * plus {@code positions.json}, the tailers' file positions as of the last released segment.
  * A torn last record (a crash mid-write) fails its checksum and is cut off at open.
  */
-public final class Spool implements AutoCloseable {
+public final class Spool implements BatchSink, AutoCloseable {
 
     private static final ObjectMapper JSON = EventCodec.mapper();
     private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
@@ -122,6 +124,11 @@ public final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to spool " + dir, e);
         }
+    }
+
+    @Override
+    public boolean write(List<Event> events, Map<String, FilePosition> newPositions) {
+        return append(new SpoolEntry(events.stream().map(SpooledRecord::of).toList(), newPositions));
     }
 
     /** Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first. */

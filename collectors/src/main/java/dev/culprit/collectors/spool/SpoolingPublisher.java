@@ -34,8 +34,7 @@ public final class SpoolingPublisher implements EventSink {
         if (events.isEmpty()) {
             return;
         }
-        List<SpooledRecord> records = events.stream().map(SpooledRecord::of).toList();
-        if (!spool.append(new SpoolEntry(records, Map.of()))) {
+        if (!spool.write(events, Map.of())) {
             if (dropped.getAndAdd(events.size()) == 0) {
                 LOG.warn("spool is full (Kafka unreachable for long?): dropping samples; the count is kept");
             }

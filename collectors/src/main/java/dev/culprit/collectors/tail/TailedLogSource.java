@@ -2,9 +2,7 @@ package dev.culprit.collectors.tail;
 
 import dev.culprit.collectors.LineParser;
 import dev.culprit.collectors.ParseResult;
-import dev.culprit.collectors.spool.Spool;
-import dev.culprit.collectors.spool.SpoolEntry;
-import dev.culprit.collectors.spool.SpooledRecord;
+import dev.culprit.collectors.BatchSink;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.Schema;
@@ -46,7 +44,7 @@ public final class TailedLogSource implements AutoCloseable {
     private final Path path;
     private final Kind kind;
     private final String host;
-    private final Spool spool;
+    private final BatchSink sink;
     private final Clock clock;
     private final AtomicLong lines = new AtomicLong();
     private final AtomicLong unparseable = new AtomicLong();
@@ -55,18 +53,19 @@ public final class TailedLogSource implements AutoCloseable {
     private boolean failing;
 
     /**
-     * @param key names this log in the spool's positions (stable across restarts)
-     * @param fromBeginning where to start when the spool has no position for this log yet:
-     *     true reads existing content (one-shot forensics), false starts at the end (live)
+     * @param key names this log in the sink's positions (stable across restarts)
+     * @param resume where a previous run stopped, if it did
+     * @param fromBeginning where to start without {@code resume}: true reads existing content
+     *     (one-shot forensics), false starts at the end (live)
      */
-    public TailedLogSource(String key, Path path, Kind kind, String host, Spool spool, Clock clock, boolean fromBeginning) {
+    public TailedLogSource(String key, Path path, Kind kind, String host, BatchSink sink, Clock clock,
+                           Optional<FilePosition> resume, boolean fromBeginning) {
         this.key = key;
         this.path = path;
         this.kind = kind;
         this.host = host;
-        this.spool = spool;
+        this.sink = sink;
         this.clock = clock;
-        Optional<FilePosition> resume = Optional.ofNullable(spool.positions().get(key));
         this.tailer = resume.isPresent() || !fromBeginning ? new LogTailer(path, resume) : LogTailer.fromBeginning(path);
     }
 
@@ -78,20 +77,21 @@ public final class TailedLogSource implements AutoCloseable {
             return 0;
         }
         List<Event> events = new ArrayList<>();
-        List<SpooledRecord> records = new ArrayList<>();
+        List<Event> deadLetters = new ArrayList<>();
         for (LogLine line : batch.lines()) {
             ParseResult result = parseSafely(line.text());
             if (result instanceof ParseResult.Parsed parsed) {
                 events.add(parsed.event());
             } else if (result instanceof ParseResult.Unparseable bad) {
                 unparseable.incrementAndGet();
-                records.add(SpooledRecord.of(new DeadLetter(host, kind.source(), clock.millis(), Schema.VERSION,
-                        line.file().toString(), line.offset(), bad.reason(), line.text())));
+                deadLetters.add(new DeadLetter(host, kind.source(), clock.millis(), Schema.VERSION,
+                        line.file().toString(), line.offset(), bad.reason(), line.text()));
             }
         }
-        kind.aggregation().apply(events).forEach(e -> records.add(SpooledRecord.of(e)));
-        if (!spool.append(new SpoolEntry(records, Map.of(key, batch.next())))) {
-            // Spool full: keep our place; the log file itself holds the lines until there is room.
+        List<Event> out = new ArrayList<>(kind.aggregation().apply(events));
+        out.addAll(deadLetters);
+        if (!sink.write(out, Map.of(key, batch.next()))) {
+            // Sink full: keep our place; the log file itself holds the lines until there is room.
             tailer.close();
             tailer = new LogTailer(path, Optional.of(before));
             return 0;

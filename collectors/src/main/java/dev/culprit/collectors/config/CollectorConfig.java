@@ -1,0 +1,188 @@
+package dev.culprit.collectors.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@code culprit collect --config FILE} runs on one host. Every key is optional and has the
+ * default shown in {@code collectors/collector.example.yaml}; unknown keys are errors.
+ */
+public record CollectorConfig(
+        @JsonProperty("host") String host,
+        @JsonProperty("kafka") Kafka kafka,
+        @JsonProperty("spool") SpoolSettings spool,
+        @JsonProperty("sources") Sources sources) {
+
+    public CollectorConfig {
+        kafka = kafka == null ? new Kafka(null) : kafka;
+        spool = spool == null ? new SpoolSettings(null) : spool;
+        sources = sources == null ? new Sources(null, null, null, null) : sources;
+    }
+
+    /** Where events go; empty in the embedded runtime, which supplies its own broker. */
+    public record Kafka(@JsonProperty("bootstrapServers") String bootstrapServers) {}
+
+    public record SpoolSettings(@JsonProperty("maxSize") String maxSize) {
+        public SpoolSettings {
+            maxSize = maxSize == null ? "256MiB" : maxSize;
+        }
+
+        public long maxBytes() {
+            return Durations.parseSize(maxSize);
+        }
+    }
+
+    public record Sources(
+            @JsonProperty("proc") Proc proc,
+            @JsonProperty("apache") Apache apache,
+            @JsonProperty("evasive") Evasive evasive,
+            @JsonProperty("phpmail") PhpMailLog phpmail) {
+
+        public Sources {
+            proc = proc == null ? new Proc(null, null, null, null, null, null) : proc;
+            apache = apache == null ? new Apache(null, null, null, null, null, null, null, null, null) : apache;
+            evasive = evasive == null ? new Evasive(null, null, null, null, null) : evasive;
+            phpmail = phpmail == null ? new PhpMailLog(null, null, null, null) : phpmail;
+        }
+    }
+
+    /** The host and process sampler: /proc/stat, /proc/pressure/io, /proc/diskstats, /proc/PID/*. */
+    public record Proc(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("root") Path root,
+            @JsonProperty("interval") String interval,
+            @JsonProperty("topProcesses") Integer topProcesses,
+            @JsonProperty("includePartitions") Boolean includePartitions,
+            @JsonProperty("includeVirtualDevices") Boolean includeVirtualDevices) {
+
+        public Proc {
+            enabled = enabled == null || enabled;
+            root = root == null ? Path.of("/proc") : root;
+            interval = interval == null ? "1s" : interval;
+            topProcesses = topProcesses == null ? 10 : topProcesses;
+            includePartitions = includePartitions != null && includePartitions;
+            includeVirtualDevices = includeVirtualDevices != null && includeVirtualDevices;
+        }
+
+        public Duration every() {
+            return Durations.parse(interval);
+        }
+    }
+
+    /** Apache's mod_status: {@code url?auto}, plus the HTML page when ExtendedStatus is on. */
+    public record Apache(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("url") String url,
+            @JsonProperty("interval") String interval,
+            @JsonProperty("extendedStatus") Boolean extendedStatus,
+            @JsonProperty("user") String user,
+            @JsonProperty("passwordEnv") String passwordEnv,
+            @JsonProperty("passwordFile") Path passwordFile,
+            @JsonProperty("connectTimeout") String connectTimeout,
+            @JsonProperty("readTimeout") String readTimeout) {
+
+        public Apache {
+            enabled = enabled != null && enabled;
+            url = url == null ? "http://127.0.0.1/server-status" : url;
+            interval = interval == null ? "5s" : interval;
+            extendedStatus = extendedStatus == null || extendedStatus;
+            connectTimeout = connectTimeout == null ? "2s" : connectTimeout;
+            readTimeout = readTimeout == null ? "5s" : readTimeout;
+        }
+    }
+
+    /** mod_evasive: its DOSLogDir, the Apache error log and syslog. */
+    public record Evasive(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("dosLogDir") Path dosLogDir,
+            @JsonProperty("errorLog") Path errorLog,
+            @JsonProperty("syslog") Path syslog,
+            @JsonProperty("timeZone") String timeZone) {
+
+        public Evasive {
+            enabled = enabled != null && enabled;
+            errorLog = errorLog == null ? Path.of("/var/log/apache2/error.log") : errorLog;
+            syslog = syslog == null ? Path.of("/var/log/syslog") : syslog;
+        }
+    }
+
+    /** PHP's mail.log (or syslog, with {@code mail.log = syslog}). */
+    public record PhpMailLog(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("log") Path log,
+            @JsonProperty("syslog") Path syslog,
+            @JsonProperty("timeZone") String timeZone) {
+
+        public PhpMailLog {
+            enabled = enabled != null && enabled;
+            log = log == null ? Path.of("/var/log/php/mail.log") : log;
+        }
+    }
+
+    /** Mistakes that parse but cannot work, each naming its key. Empty when the config is usable. */
+    public List<String> problems() {
+        List<String> problems = new java.util.ArrayList<>();
+        checkDuration(problems, "sources.proc.interval", sources.proc().interval());
+        if (sources.proc().topProcesses() < 1) {
+            problems.add("sources.proc.topProcesses: must be at least 1, was " + sources.proc().topProcesses());
+        }
+        if (sources.proc().enabled() && !java.nio.file.Files.isDirectory(sources.proc().root())) {
+            problems.add("sources.proc.root: " + sources.proc().root() + " is not a directory");
+        }
+        checkDuration(problems, "sources.apache.interval", sources.apache().interval());
+        checkDuration(problems, "sources.apache.connectTimeout", sources.apache().connectTimeout());
+        checkDuration(problems, "sources.apache.readTimeout", sources.apache().readTimeout());
+        if (sources.apache().enabled()) {
+            try {
+                java.net.URI uri = java.net.URI.create(sources.apache().url());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                    problems.add("sources.apache.url: must be an http:// or https:// URL, was " + sources.apache().url());
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add("sources.apache.url: not a URL: " + e.getMessage());
+            }
+            if (sources.apache().passwordFile() != null && !java.nio.file.Files.isReadable(sources.apache().passwordFile())) {
+                problems.add("sources.apache.passwordFile: " + sources.apache().passwordFile() + " is not readable");
+            }
+            if (sources.apache().passwordEnv() != null && System.getenv(sources.apache().passwordEnv()) == null) {
+                problems.add("sources.apache.passwordEnv: environment variable " + sources.apache().passwordEnv() + " is not set");
+            }
+        }
+        checkZone(problems, "sources.evasive.timeZone", sources.evasive().timeZone());
+        checkZone(problems, "sources.phpmail.timeZone", sources.phpmail().timeZone());
+        if (sources.evasive().enabled() && sources.evasive().dosLogDir() != null
+                && !java.nio.file.Files.isDirectory(sources.evasive().dosLogDir())) {
+            problems.add("sources.evasive.dosLogDir: " + sources.evasive().dosLogDir()
+                    + " is not a directory (mod_evasive's DOSLogDir)");
+        }
+        try {
+            spool.maxBytes();
+        } catch (IllegalArgumentException e) {
+            problems.add("spool.maxSize: " + e.getMessage());
+        }
+        return problems;
+    }
+
+    private static void checkDuration(List<String> problems, String key, String value) {
+        try {
+            if (Durations.parse(value).isZero()) {
+                problems.add(key + ": must be more than zero");
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkZone(List<String> problems, String key, String zone) {
+        if (zone == null) {
+            return;
+        }
+        try {
+            java.time.ZoneId.of(zone);
+        } catch (java.time.DateTimeException e) {
+            problems.add(key + ": unknown time zone '" + zone + "' (use e.g. UTC or Europe/Berlin)");
+        }
+    }
+}

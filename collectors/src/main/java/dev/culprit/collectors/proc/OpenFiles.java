@@ -25,7 +25,7 @@ public record OpenFiles(List<String> disks, List<String> files) {
 
     static final int MAX_FILES = 5;
 
-    private static final OpenFiles NONE = new OpenFiles(List.of(), List.of());
+    static final OpenFiles NONE = new OpenFiles(List.of(), List.of());
     private static final int S_IFMT = 0170000;
     private static final int S_IFREG = 0100000;
     private static final int S_IFBLK = 0060000;

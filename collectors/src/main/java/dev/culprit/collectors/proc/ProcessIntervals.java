@@ -78,7 +78,9 @@ final class ProcessIntervals {
     private static Map<Integer, List<ProcessReading>> exitedChildrenByParent(ProcessTable before, ProcessTable after) {
         Map<Integer, List<ProcessReading>> exited = new HashMap<>();
         for (ProcessReading gone : before.processes().values()) {
-            if (!gone.sameProcess(after.processes().get(gone.pid()))) {
+            // One we could not read this time is not taken for exited: its parent's jump would
+            // be charged to it.
+            if (after.lost(gone)) {
                 exited.computeIfAbsent(gone.stat().ppid(), ppid -> new ArrayList<>()).add(gone);
             }
         }

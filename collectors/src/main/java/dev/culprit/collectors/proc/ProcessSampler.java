@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +85,7 @@ public final class ProcessSampler {
     private ProcessIoSample toSample(ProcessInterval culprit, long ts, long intervalMs, MountedDisks mounted) {
         ProcessReading p = culprit.process();
         // An exited process has no fds left to look at.
-        OpenFiles open = culprit.exited() ? new OpenFiles(List.of(), List.of()) : OpenFiles.of(procRoot, p.pid(), mounted);
+        OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
         double seconds = intervalMs / 1000.0;
         return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
                 p.pid(), p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
@@ -98,14 +100,16 @@ public final class ProcessSampler {
         long ts = clock.millis();
         long uptimeMs = Math.round(Double.parseDouble(requiredText("uptime").trim().split("\\s+")[0]) * 1000);
         Map<Integer, ProcessReading> processes = new HashMap<>();
+        Set<Integer> listed = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, ProcessSampler::isPidDir)) {
             for (Path pidDir : entries) {
+                listed.add(Integer.parseInt(pidDir.getFileName().toString()));
                 readProcess(pidDir).ifPresent(p -> processes.put(p.pid(), p));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + procRoot, e);
         }
-        return new ProcessTable(ts, uptimeMs, processes, delayAccounting(processes));
+        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(processes));
     }
 
     private Optional<ProcessReading> readProcess(Path pidDir) {
@@ -146,7 +150,7 @@ public final class ProcessSampler {
 
     private static boolean isPidDir(Path entry) {
         String name = entry.getFileName().toString();
-        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(Character::isDigit);
+        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /** comm and cmdline are bytes, not always UTF-8; a bad byte becomes U+FFFD instead of an error. */

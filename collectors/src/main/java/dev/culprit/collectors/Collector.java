@@ -3,7 +3,7 @@ package dev.culprit.collectors;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.proc.DeviceFilter;
 import dev.culprit.collectors.proc.HostSampler;
-import dev.culprit.collectors.proc.HostSamplerSource;
+import dev.culprit.collectors.proc.ProcessSampler;
 import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.spool.SpoolingPublisher;
@@ -56,10 +56,12 @@ public final class Collector implements AutoCloseable {
         Collector collector = new Collector(spool, new KafkaShipper(spool, bootstrapServers, host).start());
         var sources = config.sources();
         if (sources.proc().enabled()) {
-            HostSamplerSource sampler = new HostSamplerSource(
-                    new HostSampler(sources.proc().root(), host, clock,
-                            new DeviceFilter(sources.proc().includePartitions(), sources.proc().includeVirtualDevices())),
-                    sources.proc().every());
+            HostSampler hostSampler = new HostSampler(sources.proc().root(), host, clock,
+                    new DeviceFilter(sources.proc().includePartitions(), sources.proc().includeVirtualDevices()));
+            ProcessSampler processSampler = new ProcessSampler(sources.proc().root(), host, clock,
+                    sources.proc().topProcesses());
+            SamplingSource sampler = new SamplingSource(
+                    List.of(hostSampler::sample, processSampler::sample), sources.proc().every());
             sampler.start(collector.samples);
             collector.sources.add(sampler);
         }

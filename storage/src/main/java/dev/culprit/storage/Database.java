@@ -53,7 +53,16 @@ public final class Database {
         return DriverManager.getConnection(url, "sa", "");
     }
 
+    /** One migration at a time in this JVM: parallel sink writers open the same file at once. */
+    private static final Object MIGRATION_LOCK = new Object();
+
     private void migrate() {
+        synchronized (MIGRATION_LOCK) {
+            migrateLocked();
+        }
+    }
+
+    private void migrateLocked() {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL, applied_ts BIGINT NOT NULL)");
             int current = 0;

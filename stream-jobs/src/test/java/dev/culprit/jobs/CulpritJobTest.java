@@ -1,0 +1,133 @@
+package dev.culprit.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.CpuSample;
+import dev.culprit.events.DeadLetter;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
+import dev.culprit.jobs.sinks.IncidentStoreSink;
+import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.storage.Database;
+import dev.culprit.testkit.KafkaCluster;
+import dev.culprit.testkit.RealKafka;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole job on a Flink MiniCluster between a real Kafka broker and a real H2 file. */
+@Tag("slow")
+@ExtendWith(RealKafka.class)
+class CulpritJobTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final long T0 = 1_795_000_000_000L;
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void aStallFiresAndResolvesOnceEvenOutOfOrderAndGarbageIsDeadLettered(KafkaCluster kafka) throws Exception {
+        kafka.createTopics(Topics.ALL);
+        // 20 s at 35 % iowait, then 45 s quiet; shuffled within each 3-second stretch (inside the 2 s bound is not
+        // guaranteed, so some arrive late: they must still count, not vanish)
+        List<CpuSample> samples = new ArrayList<>();
+        for (int s = 0; s < 65; s++) {
+            samples.add(new CpuSample("web1", "proc", T0 + s * 1000L, 1, 1000, s < 20 ? 35 : 1, 5, 5, 60, null, null, null));
+        }
+        Random random = new Random(7);
+        for (int from = 0; from < samples.size(); from += 3) {
+            Collections.shuffle(samples.subList(from, Math.min(from + 3, samples.size())), random);
+        }
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            producer.send(new ProducerRecord<>(Topics.CPU, "web1".getBytes(StandardCharsets.UTF_8),
+                    "{\"host\":\"web1\",\"iowaitPct\":\"lots\"}".getBytes(StandardCharsets.UTF_8)));
+            for (CpuSample s : samples) {
+                producer.send(new ProducerRecord<>(Topics.CPU, null, s.ts(), s.host().getBytes(StandardCharsets.UTF_8),
+                        EventCodec.encode(s)));
+            }
+        }
+
+        String db = Database.fileUrl(dataDir, "culprit");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "job-test"),
+                List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
+                KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()),
+                IoWaitRule.DEFAULT).build(env);
+        JobClient job = env.executeAsync("culprit-job-test");
+        try {
+            List<Alert> alerts = read(kafka, Topics.ALERTS, Alert.class, 2);
+            List<DeadLetter> deadLetters = read(kafka, Topics.DEADLETTER, DeadLetter.class, 1);
+
+            assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+            assertThat(alerts.get(0).incident().start()).isEqualTo(T0);
+            assertThat(alerts.get(0).ts()).isEqualTo(T0 + 10_000);
+            assertThat(alerts.get(1).incident().end()).isEqualTo(T0 + 20_000);
+            assertThat(deadLetters.get(0).file()).isEqualTo("culprit.cpu-0");
+            assertThat(deadLetters.get(0).reason()).contains("iowaitPct");
+            try (Connection c = Database.open(db).connect();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(end_ts) FROM incidents")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(1);
+                assertThat(rs.getLong(2)).isEqualTo(T0 + 20_000);
+            }
+        } finally {
+            if (job.getJobStatus().get().isGloballyTerminalState()) {
+                job.getJobExecutionResult().get(); // throws the job's own failure, which says more than ours
+            }
+            job.cancel().get();
+        }
+    }
+
+    private static <T extends dev.culprit.events.Event> List<T> read(KafkaCluster kafka, String topic, Class<T> type, int atLeast) {
+        List<T> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 90_000;
+            while (System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> out.add(EventCodec.decode(r.value(), type)));
+                if (out.size() >= atLeast) {
+                    // a moment more: a duplicate or an extra alert would show up now
+                    consumer.poll(Duration.ofSeconds(2)).forEach(r -> out.add(EventCodec.decode(r.value(), type)));
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+}

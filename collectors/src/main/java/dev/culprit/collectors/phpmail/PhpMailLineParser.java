@@ -93,7 +93,7 @@ public final class PhpMailLineParser implements LineParser {
         if (caller.isEmpty()) {
             return ParseResult.unparseable("caller '" + text.substring(CALL.length(), to) + "' is not FILE:LINE");
         }
-        int headers = text.indexOf(HEADERS, to);
+        int headers = text.indexOf(HEADERS, to + TO.length());
         if (headers < 0) {
             return ParseResult.unparseable("no ' -- Headers: ' after the To part");
         }

@@ -23,40 +23,26 @@ public final class DenialAggregation implements UnaryOperator<List<Event>> {
 
     private record ProblemKey(String host, String source, String detail) {}
 
+    private record Position(int index) {}
+
     @Override
     public List<Event> apply(List<Event> events) {
-        Map<Object, EvasiveEvent> merged = new LinkedHashMap<>();
-        List<Object> order = new ArrayList<>();
-        for (Event event : events) {
-            Object key = keyOf(event);
-            if (key == null) {
-                order.add(event);
-                continue;
-            }
-            EvasiveEvent evasive = (EvasiveEvent) event;
-            EvasiveEvent before = merged.get(key);
-            if (before == null) {
-                order.add(key);
-                merged.put(key, evasive);
-            } else {
-                merged.put(key, merge(before, evasive));
-            }
+        Map<Object, Event> out = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            out.merge(keyOf(events.get(i), i), events.get(i), (a, b) -> merge((EvasiveEvent) a, (EvasiveEvent) b));
         }
-        List<Event> out = new ArrayList<>(order.size());
-        for (Object item : order) {
-            out.add(item instanceof Event passThrough ? passThrough : merged.get(item));
-        }
-        return out;
+        return new ArrayList<>(out.values());
     }
 
-    private static Object keyOf(Event event) {
+    /** Events that are not merged are keyed by their place in the batch, so they pass through as they are. */
+    private static Object keyOf(Event event, int position) {
         if (!(event instanceof EvasiveEvent e)) {
-            return null;
+            return new Position(position);
         }
         return switch (e.kind()) {
             case DENIED -> new DenialKey(e.host(), e.source(), e.client(), e.path(), Math.floorDiv(e.ts(), 1000));
             case MISCONFIGURED -> new ProblemKey(e.host(), e.source(), e.detail());
-            case BLACKLISTED -> null;
+            case BLACKLISTED -> new Position(position);
         };
     }
 

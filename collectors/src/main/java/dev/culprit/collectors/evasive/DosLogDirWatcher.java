@@ -70,7 +70,9 @@ public final class DosLogDirWatcher {
 
     private Map<String, FileTime> list() throws IOException {
         Map<String, FileTime> files = new HashMap<>();
-        if (!Files.exists(dir)) {
+        // notExists, not !exists: a directory we may not read (Debian's /var/log/apache2 is
+        // root:adm 0750) must fail loudly, not look empty.
+        if (Files.notExists(dir)) {
             return files;
         }
         try (Stream<Path> entries = Files.list(dir)) {

@@ -1,7 +1,9 @@
 package dev.culprit.app;
 
 import dev.culprit.rules.iowait.IoWaitRule;
-import java.net.InetAddress;
+import dev.culprit.collectors.Collector;
+import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.collectors.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -34,16 +36,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Override the I/O-wait rule's CPU iowait threshold in percent (rule default: 20).")
     Double iowaitThreshold;
 
-    @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "1s", paramLabel = "DURATION",
-            description = "How often to sample /proc (default: ${DEFAULT-VALUE}).")
-    Duration interval;
-
-    @Option(names = "--proc-root", defaultValue = "/proc", paramLabel = "DIR",
-            description = "Where to read the kernel's process and disk figures (default: ${DEFAULT-VALUE}).")
-    Path procRoot;
-
-    @Option(names = "--host", paramLabel = "NAME", description = "Host name put on events (default: this machine's name).")
-    String host;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Collector config (see collectors/collector.example.yaml; default: sample /proc only).")
+    Path config;
 
     @Option(names = {"-v", "--verbose"}, description = "Log what the broker and Flink are doing.")
     boolean verbose;
@@ -54,13 +49,16 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("culprit demo: --iowait-threshold must be between 0 and 100, was " + iowaitThreshold);
             return Culprit.EXIT_USAGE;
         }
-        if (interval.isZero() || interval.isNegative()) {
-            spec.commandLine().getErr().println("culprit demo: --interval must be positive");
+        CollectorConfig collectors;
+        try {
+            collectors = config == null ? new CollectorConfig(null, null, null, null) : ConfigLoader.load(config);
+        } catch (ConfigLoader.ConfigException e) {
+            spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
         IoWaitRule rule = iowaitThreshold == null ? IoWaitRule.DEFAULT : IoWaitRule.DEFAULT.withIowaitPct(iowaitThreshold);
-        String hostName = host != null ? host : InetAddress.getLocalHost().getHostName();
+        String hostName = Collector.hostName(collectors);
         var err = spec.commandLine().getErr();
 
         err.println("culprit: starting embedded runtime in " + dataDir.toAbsolutePath() + " ...");
@@ -77,11 +75,10 @@ public final class DemoCommand implements Callable<Integer> {
         }, "culprit-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime,
-                     new Pipeline.Settings(procRoot, hostName, interval, rule), System.out, System.console() != null)) {
+             Pipeline pipeline = Pipeline.start(runtime, collectors, rule, System.out, System.console() != null)) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
-                    procRoot, hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
+                    collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
             if (duration == null) {
                 stop.await();
             } else {

@@ -3,6 +3,7 @@ package dev.culprit.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.rules.iowait.IoWaitRule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -29,8 +30,7 @@ class DemoPathEndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime,
-                     new Pipeline.Settings(Path.of("/proc"), "e2e-host", Duration.ofMillis(500), anyIowait),
+             Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), anyIowait,
                      new PrintStream(console, true, StandardCharsets.UTF_8), false)) {
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
@@ -39,6 +39,11 @@ class DemoPathEndToEndTest {
                     assertThat(console.toString(StandardCharsets.UTF_8))
                             .contains("FIRING").contains("iowait").contains("e2e-host"));
         }
+    }
+
+    private static CollectorConfig sampleProcEvery500ms() {
+        return new CollectorConfig("e2e-host", null, null, new CollectorConfig.Sources(
+                new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null));
     }
 
     private static String storedIncidents(EmbeddedRuntime runtime) throws Exception {

@@ -9,12 +9,18 @@ import java.util.Map;
  *     {@code url}, {@code script}
  * @param name how an operator finds it: {@code 4211 dd}, {@code sda}, {@code 203.0.113.7}
  * @param evidence the figures behind the blame, by name (e.g. {@code iowaitPct}, {@code writeBytesPerSec})
+ * @param details what else an operator needs to act, by name (e.g. {@code cmdline}, {@code container}, {@code disks})
  */
-public record Culprit(String role, String name, Map<String, Double> evidence) {
+public record Culprit(String role, String name, Map<String, Double> evidence, Map<String, String> details) {
 
     public Culprit {
         Schema.requireField(role, "role");
         Schema.requireField(name, "name");
-        evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
+        evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evidence));
+        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+    }
+
+    public Culprit(String role, String name, Map<String, Double> evidence) {
+        this(role, name, evidence, Map.of());
     }
 }

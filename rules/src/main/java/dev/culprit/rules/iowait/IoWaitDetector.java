@@ -6,6 +6,7 @@ import dev.culprit.events.Culprit;
 import dev.culprit.events.DiskSample;
 import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
+import dev.culprit.events.ProcessIoSample;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.events.Schema;
 import dev.culprit.events.Severity;
@@ -37,11 +38,14 @@ public final class IoWaitDetector {
     }
 
     /** What the detector remembers about one host between samples. */
-    public record State(CpuSample cpu, Map<String, DiskSample> disks, Long breachSince, Long clearSince,
-                        Incident open, long lastAlertTs) {
+    public record State(CpuSample cpu, Map<String, DiskSample> disks, List<ProcessIoSample> processes,
+                        Long breachSince, Long clearSince, Incident open, long lastAlertTs) {
 
-        public static final State EMPTY = new State(null, Map.of(), null, null, null, Long.MIN_VALUE);
+        public static final State EMPTY = new State(null, Map.of(), List.of(), null, null, null, Long.MIN_VALUE);
     }
+
+    /** Culprit processes named per incident. */
+    static final int TOP_PROCESSES = 5;
 
     /** The next state and the alerts this sample caused. */
     public record Step(State state, List<Alert> alerts) {}
@@ -49,15 +53,27 @@ public final class IoWaitDetector {
     public Step onSample(State state, Event sample) {
         CpuSample cpu = state.cpu();
         Map<String, DiskSample> disks = state.disks();
+        List<ProcessIoSample> processes = state.processes();
+        long now = sample.ts();
         if (sample instanceof CpuSample c) {
             cpu = c;
         } else if (sample instanceof DiskSample d) {
             disks = new HashMap<>(disks);
             disks.put(d.device(), d);
+        } else if (sample instanceof ProcessIoSample p) {
+            // Processes are remembered over the rule's window; they explain a condition, they are not one.
+            List<ProcessIoSample> window = new ArrayList<>();
+            for (ProcessIoSample kept : processes) {
+                if (now - kept.ts() < Math.max(rule.forMs(), 1_000)) {
+                    window.add(kept);
+                }
+            }
+            window.add(p);
+            return new Step(new State(cpu, disks, window, state.breachSince(), state.clearSince(), state.open(),
+                    state.lastAlertTs()), List.of());
         } else {
             return new Step(state, List.of());
         }
-        long now = sample.ts();
         List<DiskSample> slowDisks = slowDisks(disks.values());
         boolean breached = cpuBreached(cpu) || !slowDisks.isEmpty();
 
@@ -68,11 +84,11 @@ public final class IoWaitDetector {
         List<Alert> alerts = new ArrayList<>();
 
         if (open == null && breachSince != null && now - breachSince >= rule.forMs()) {
-            open = incident(sample.host(), breachSince, null, cpu, slowDisks);
+            open = incident(sample.host(), breachSince, null, cpu, slowDisks, processes);
             alerts.add(new Alert(sample.host(), SOURCE, now, Schema.VERSION, Alert.State.FIRING, open));
             lastAlertTs = now;
         } else if (open != null && breached) {
-            Incident current = incident(sample.host(), open.start(), null, cpu, slowDisks);
+            Incident current = incident(sample.host(), open.start(), null, cpu, slowDisks, processes);
             boolean changed = current.severity() != open.severity() || !names(current).equals(names(open));
             if (changed && now - lastAlertTs >= rule.minUpdateMs()) {
                 open = current;
@@ -86,7 +102,7 @@ public final class IoWaitDetector {
             open = null;
             lastAlertTs = now;
         }
-        return new Step(new State(cpu, disks, breachSince, clearSince, open, lastAlertTs), alerts);
+        return new Step(new State(cpu, disks, processes, breachSince, clearSince, open, lastAlertTs), alerts);
     }
 
     private boolean cpuBreached(CpuSample cpu) {
@@ -105,7 +121,8 @@ public final class IoWaitDetector {
                 .toList();
     }
 
-    private Incident incident(String host, long start, Long end, CpuSample cpu, List<DiskSample> slowDisks) {
+    private Incident incident(String host, long start, Long end, CpuSample cpu, List<DiskSample> slowDisks,
+                              List<ProcessIoSample> processes) {
         double iowait = cpu == null ? 0 : cpu.iowaitPct();
         double pressure = cpu == null || cpu.ioSomeAvg10() == null ? 0 : cpu.ioSomeAvg10();
         Severity severity = Math.max(iowait, pressure) >= rule.criticalPct() ? Severity.CRITICAL : Severity.WARNING;
@@ -120,9 +137,12 @@ public final class IoWaitDetector {
             evidence.put("writeKbPerSec", d.writeKbPerSec());
             culprits.add(new Culprit("disk", d.device(), evidence));
         }
-        String summary = String.format(Locale.ROOT, "I/O wait on %s: iowait %.1f%%, io pressure %.1f%%%s",
+        List<Culprit> topProcesses = ProcessRanking.topCulprits(processes, TOP_PROCESSES);
+        culprits.addAll(topProcesses);
+        String summary = String.format(Locale.ROOT, "I/O wait on %s: iowait %.1f%%, io pressure %.1f%%%s%s",
                 host, iowait, pressure,
-                slowDisks.isEmpty() ? "" : ", slow disk " + slowDisks.get(0).device());
+                slowDisks.isEmpty() ? "" : ", slow disk " + slowDisks.get(0).device(),
+                topProcesses.isEmpty() ? "" : ", top process " + topProcesses.get(0).name());
         return new Incident(host, SOURCE, start, Schema.VERSION, host + "-iowait-" + start, IncidentKind.IOWAIT,
                 severity, rule.name(), start, end, summary, culprits, List.of());
     }

@@ -1,6 +1,9 @@
-package dev.culprit.collectors.proc;
+package dev.culprit.collectors;
 
-import dev.culprit.collectors.EventSink;
+import dev.culprit.events.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,22 +11,25 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs a {@link HostSampler} every interval on its own thread until closed. */
-public final class HostSamplerSource implements AutoCloseable {
+/**
+ * Runs samplers (the /proc host and process samplers, the status poller) every interval on its
+ * own thread until closed. One interval's events from all its samplers are published as one unit.
+ */
+public final class SamplingSource implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HostSamplerSource.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SamplingSource.class);
 
-    private final HostSampler sampler;
+    private final List<Supplier<? extends List<? extends Event>>> samplers;
     private final Duration interval;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "culprit-host-sampler");
+        Thread t = new Thread(r, "culprit-sampler");
         t.setDaemon(true);
         return t;
     });
     private boolean failing;
 
-    public HostSamplerSource(HostSampler sampler, Duration interval) {
-        this.sampler = sampler;
+    public SamplingSource(List<Supplier<? extends List<? extends Event>>> samplers, Duration interval) {
+        this.samplers = List.copyOf(samplers);
         this.interval = interval;
     }
 
@@ -33,7 +39,11 @@ public final class HostSamplerSource implements AutoCloseable {
 
     private void sampleInto(EventSink sink) {
         try {
-            sink.publishAll(sampler.sample());
+            List<Event> events = new ArrayList<>();
+            for (Supplier<? extends List<? extends Event>> sampler : samplers) {
+                events.addAll(sampler.get());
+            }
+            sink.publishAll(events);
             failing = false;
         } catch (RuntimeException e) {
             // A sampling failure must not end the schedule; say it once per failing streak.

@@ -1,0 +1,111 @@
+package dev.culprit.collectors;
+
+import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.collectors.proc.DeviceFilter;
+import dev.culprit.collectors.proc.HostSampler;
+import dev.culprit.collectors.proc.ProcessSampler;
+import dev.culprit.collectors.spool.KafkaShipper;
+import dev.culprit.collectors.spool.Spool;
+import dev.culprit.collectors.spool.SpoolingPublisher;
+import dev.culprit.collectors.tail.TailedLogSource;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The collectors of one host, as a config file describes them, publishing through one on-disk
+ * spool and one transactional shipper. Closing stops the sources first and gives the shipper a
+ * moment to empty the spool; what it cannot ship stays spooled for the next start.
+ */
+public final class Collector implements AutoCloseable {
+
+    private static final Duration TAIL_POLL = Duration.ofMillis(250);
+
+    private final Spool spool;
+    private final KafkaShipper shipper;
+    private final SpoolingPublisher samples;
+    private final List<AutoCloseable> sources = new ArrayList<>();
+    private final List<TailedLogSource> logs = new ArrayList<>();
+
+    private Collector(Spool spool, KafkaShipper shipper) {
+        this.spool = spool;
+        this.shipper = shipper;
+        this.samples = new SpoolingPublisher(spool);
+    }
+
+    public static String hostName(CollectorConfig config) {
+        if (config.host() != null) {
+            return config.host();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    /** Starts every enabled source of {@code config}, spooling under {@code dataDir/spool}. */
+    public static Collector start(CollectorConfig config, Path dataDir, String bootstrapServers, Clock clock) {
+        String host = hostName(config);
+        Spool spool = Spool.open(dataDir.resolve("spool"), config.spool().maxBytes());
+        Collector collector = new Collector(spool, new KafkaShipper(spool, bootstrapServers, host).start());
+        var sources = config.sources();
+        if (sources.proc().enabled()) {
+            HostSampler hostSampler = new HostSampler(sources.proc().root(), host, clock,
+                    new DeviceFilter(sources.proc().includePartitions(), sources.proc().includeVirtualDevices()));
+            ProcessSampler processSampler = new ProcessSampler(sources.proc().root(), host, clock,
+                    sources.proc().topProcesses());
+            SamplingSource sampler = new SamplingSource(
+                    List.of(hostSampler::sample, processSampler::sample), sources.proc().every());
+            sampler.start(collector.samples);
+            collector.sources.add(sampler);
+        }
+        return collector;
+    }
+
+    /** Follows a log through this collector's spool, resuming where the last run stopped. */
+    public void follow(String key, Path path, TailedLogSource.Kind kind, String host, Clock clock) {
+        TailedLogSource log = new TailedLogSource(key, path, kind, host, spool, clock,
+                java.util.Optional.ofNullable(spool.positions().get(key)), false);
+        log.start(TAIL_POLL);
+        logs.add(log);
+    }
+
+    public long linesRead() {
+        return logs.stream().mapToLong(TailedLogSource::linesRead).sum();
+    }
+
+    public long unparseableLines() {
+        return logs.stream().mapToLong(TailedLogSource::unparseableLines).sum();
+    }
+
+    public long droppedSamples() {
+        return samples.dropped();
+    }
+
+    public long shippedRecords() {
+        return shipper.shippedRecords();
+    }
+
+    public SpoolingPublisher samples() {
+        return samples;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (AutoCloseable source : sources) {
+            source.close();
+        }
+        for (TailedLogSource log : logs) {
+            log.close();
+        }
+        shipper.awaitShipped(Duration.ofSeconds(5));
+        shipper.close();
+        spool.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.culprit.collectors.proc;
+
+import java.util.Comparator;
+
+/**
+ * What one process did with the disk between two reads.
+ *
+ * @param exited the process was reaped during the interval; its bytes are what its parent
+ *     inherited from it beyond the counters last seen on the child
+ * @param blkioDelayMs time blocked on block I/O, or null when delay accounting is off (or for an
+ *     exited process, whose last delay is not inherited by anyone)
+ */
+record ProcessInterval(ProcessReading process, boolean exited, long readBytes, long writeBytes, Long blkioDelayMs) {
+
+    /** Most blocked first when delay accounting is on; then most bytes; then caught in D. */
+    static final Comparator<ProcessInterval> CULPRIT_FIRST = Comparator
+            .comparingLong((ProcessInterval i) -> i.blkioDelayMs == null ? 0 : i.blkioDelayMs)
+            .thenComparingLong(i -> i.readBytes + i.writeBytes)
+            .thenComparing(ProcessInterval::inD)
+            .reversed();
+
+    boolean inD() {
+        return !exited && process.stat().state() == 'D';
+    }
+
+    String state() {
+        return exited ? "X" : String.valueOf(process.stat().state());
+    }
+
+    /** Worth sending: it moved bytes to or from a disk, or waited on one. */
+    boolean touchedDisk() {
+        return readBytes > 0 || writeBytes > 0 || inD() || (blkioDelayMs != null && blkioDelayMs > 0);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.culprit.collectors.proc;
+
+import dev.culprit.events.ProcessIoSample;
+import dev.culprit.events.Schema;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samples which processes use the disks, from a proc root (normally {@code /proc}; a captured
+ * fixture tree in tests). Each call to {@link #sample()} reads {@code stat} and {@code io} of
+ * every process once and returns the top culprits of the interval since the previous call; the
+ * first call only sets the baseline. Processes that neither moved bytes to or from a disk nor
+ * waited on one are not sent, so a host's thousands of idle processes cost nothing downstream.
+ *
+ * <p>The interval is measured by {@code /proc/uptime}, as in {@link HostSampler}.
+ */
+public final class ProcessSampler {
+
+    public static final int DEFAULT_TOP = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessSampler.class);
+
+    private final Path procRoot;
+    private final String host;
+    private final Clock clock;
+    private final int top;
+
+    private ProcessTable previous;
+    private long unparseableProcesses;
+
+    public ProcessSampler(Path procRoot, String host, Clock clock, int top) {
+        if (top < 1) {
+            throw new IllegalArgumentException("top must be at least 1, was " + top);
+        }
+        this.procRoot = procRoot;
+        this.host = host;
+        this.clock = clock;
+        this.top = top;
+    }
+
+    public ProcessSampler(Path procRoot, String host, Clock clock) {
+        this(procRoot, host, clock, DEFAULT_TOP);
+    }
+
+    public List<ProcessIoSample> sample() {
+        ProcessTable current = read();
+        ProcessTable before = previous;
+        previous = current;
+        if (before == null) {
+            return List.of();
+        }
+        long intervalMs = current.uptimeMs() - before.uptimeMs();
+        if (intervalMs <= 0) {
+            return List.of();
+        }
+        List<ProcessInterval> culprits = ProcessIntervals.between(before, current).stream()
+                .sorted(ProcessInterval.CULPRIT_FIRST)
+                .limit(top)
+                .toList();
+        if (culprits.isEmpty()) {
+            return List.of();
+        }
+        MountedDisks mounted = MountedDisks.parse(optionalText("self/mountinfo"), optionalText("diskstats"));
+        return culprits.stream().map(c -> toSample(c, current.ts(), intervalMs, mounted)).toList();
+    }
+
+    /** Processes skipped so far because their {@code stat} or {@code io} did not parse. */
+    public long unparseableProcesses() {
+        return unparseableProcesses;
+    }
+
+    private ProcessIoSample toSample(ProcessInterval culprit, long ts, long intervalMs, MountedDisks mounted) {
+        ProcessReading p = culprit.process();
+        // An exited process has no fds left to look at.
+        OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
+        double seconds = intervalMs / 1000.0;
+        return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
+                p.pid(), p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
+                intervalMs,
+                culprit.readBytes() / seconds, culprit.writeBytes() / seconds,
+                culprit.blkioDelayMs(), culprit.inD() ? 1 : 0,
+                p.cgroup().path(), p.cgroup().containerId(),
+                open.disks(), open.files());
+    }
+
+    private ProcessTable read() {
+        long ts = clock.millis();
+        long uptimeMs = Math.round(Double.parseDouble(requiredText("uptime").trim().split("\\s+")[0]) * 1000);
+        Map<Integer, ProcessReading> processes = new HashMap<>();
+        Set<Integer> listed = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, ProcessSampler::isPidDir)) {
+            for (Path pidDir : entries) {
+                listed.add(Integer.parseInt(pidDir.getFileName().toString()));
+                readProcess(pidDir).ifPresent(p -> processes.put(p.pid(), p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + procRoot, e);
+        }
+        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(processes));
+    }
+
+    private Optional<ProcessReading> readProcess(Path pidDir) {
+        try {
+            ProcStat stat = ProcStat.parse(text(pidDir.resolve("stat")));
+            if (!pidDir.getFileName().toString().equals(Integer.toString(stat.pid()))) {
+                throw new IllegalArgumentException("stat names pid " + stat.pid());
+            }
+            ProcIo io = ProcIo.parse(text(pidDir.resolve("io")));
+            ProcessReading known = previous == null ? null : previous.processes().get(stat.pid());
+            if (known != null && known.labelsHoldFor(stat)) {
+                return Optional.of(new ProcessReading(stat, io, known.cmdline(), known.cgroup()));
+            }
+            String cmdline = text(pidDir.resolve("cmdline")).replace('\0', ' ').trim();
+            return Optional.of(new ProcessReading(stat, io, cmdline, ProcessCgroup.parse(text(pidDir.resolve("cgroup")))));
+        } catch (IOException e) {
+            // Gone since the listing, or not ours to read (/proc/1/io is EACCES even for root on
+            // some hosts): normal on a live host, and said nothing about.
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            unparseableProcesses++;
+            if (unparseableProcesses == 1) {
+                LOG.warn("skipping processes whose /proc files do not parse (further ones are only counted): {}: {}",
+                        pidDir, e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /** The kernel's switch when it has one (5.14+); else on whenever any process has counted a tick. */
+    private boolean delayAccounting(Map<Integer, ProcessReading> processes) {
+        String setting = optionalText("sys/kernel/task_delayacct").trim();
+        if (!setting.isEmpty()) {
+            return !setting.equals("0");
+        }
+        return processes.values().stream().anyMatch(p -> p.stat().blkioTicks() > 0);
+    }
+
+    private static boolean isPidDir(Path entry) {
+        String name = entry.getFileName().toString();
+        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    /** comm and cmdline are bytes, not always UTF-8; a bad byte becomes U+FFFD instead of an error. */
+    private static String text(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+    }
+
+    private String requiredText(String relative) {
+        Path file = procRoot.resolve(relative);
+        try {
+            return text(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Empty when absent or unreadable: these files only refine what the sampler reports. */
+    private String optionalText(String relative) {
+        try {
+            return text(procRoot.resolve(relative));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.culprit.rules.iowait;
+
+import dev.culprit.events.Culprit;
+import dev.culprit.events.ProcessIoSample;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Ranks the processes seen over a window by how much they made the host wait on I/O: by
+ * block-I/O delay when the kernel's delay accounting is on, otherwise by bytes moved per second
+ * and then by time in state D. A process that only read cached data (rchar without read_bytes)
+ * never reaches here: the collector sends block I/O only.
+ */
+final class ProcessRanking {
+
+    private ProcessRanking() {}
+
+    /** One process over the window. */
+    private record Totals(ProcessIoSample latest, double bytesPerSec, double readPerSec, double writePerSec,
+                          long delayMs, boolean delayKnown, int dSamples, int samples) {}
+
+    static List<Culprit> topCulprits(Collection<ProcessIoSample> window, int limit) {
+        Map<Integer, List<ProcessIoSample>> byPid = window.stream()
+                .collect(Collectors.groupingBy(ProcessIoSample::pid, LinkedHashMap::new, Collectors.toList()));
+        List<Totals> totals = new ArrayList<>();
+        for (List<ProcessIoSample> samples : byPid.values()) {
+            ProcessIoSample latest = samples.get(samples.size() - 1);
+            double read = samples.stream().mapToDouble(ProcessIoSample::readBytesPerSec).sum() / samples.size();
+            double write = samples.stream().mapToDouble(ProcessIoSample::writeBytesPerSec).sum() / samples.size();
+            long delay = samples.stream().filter(s -> s.blkioDelayMs() != null).mapToLong(ProcessIoSample::blkioDelayMs).sum();
+            boolean delayKnown = samples.stream().anyMatch(s -> s.blkioDelayMs() != null);
+            int d = samples.stream().mapToInt(ProcessIoSample::dStateSamples).sum();
+            totals.add(new Totals(latest, read + write, read, write, delay, delayKnown, d, samples.size()));
+        }
+        boolean delayAccounting = totals.stream().anyMatch(Totals::delayKnown);
+        Comparator<Totals> order = delayAccounting
+                ? Comparator.comparingLong(Totals::delayMs).thenComparingDouble(Totals::bytesPerSec)
+                : Comparator.comparingDouble(Totals::bytesPerSec).thenComparingInt(Totals::dSamples);
+        return totals.stream()
+                .sorted(order.reversed())
+                .limit(limit)
+                .map(t -> culprit(t, delayAccounting))
+                .toList();
+    }
+
+    private static Culprit culprit(Totals t, boolean delayAccounting) {
+        ProcessIoSample p = t.latest();
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put("readBytesPerSec", t.readPerSec());
+        evidence.put("writeBytesPerSec", t.writePerSec());
+        evidence.put("dStateSamples", (double) t.dSamples());
+        if (delayAccounting) {
+            evidence.put("blkioDelayMs", (double) t.delayMs());
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("cmdline", p.cmdline());
+        if (p.cgroup() != null) {
+            details.put("cgroup", p.cgroup());
+        }
+        if (p.containerId() != null) {
+            details.put("container", p.containerId());
+        }
+        if (!p.disks().isEmpty()) {
+            details.put("disks", String.join(",", p.disks()));
+        }
+        if (!p.files().isEmpty()) {
+            details.put("files", String.join(",", p.files()));
+        }
+        if (!delayAccounting) {
+            details.put("ranking", "bytes/s (kernel.task_delayacct is off: no block-I/O delay to rank by)");
+        }
+        return new Culprit("process", p.pid() + " " + p.comm(), evidence, details);
+    }
+}

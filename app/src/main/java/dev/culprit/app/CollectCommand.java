@@ -1,15 +1,18 @@
 package dev.culprit.app;
 
 import dev.culprit.collectors.Collector;
+import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code culprit collect}: this host's collectors, publishing to a Kafka cluster. */
@@ -17,14 +20,34 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs this host's collectors (see collectors/collector.example.yaml) and publishes their events to Kafka.",
             "Events wait in an on-disk spool under the data directory while Kafka is unreachable.",
-            "Runs until Ctrl-C."})
+            "Runs until Ctrl-C.",
+            "",
+            "With --once: reads the given logs from their beginning to their end (forensics on logs from",
+            "another machine), using the lines' own timestamps, publishes them (or writes an archive with",
+            "--out, for `culprit replay`) and exits."})
 public final class CollectCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "FILE", required = true, description = "Collector config (YAML).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Collector config (YAML); required unless --once (then it only sets host and time zones).")
     Path config;
+
+    @Option(names = "--once", description = "Read the FILEs to their end and exit.")
+    boolean once;
+
+    @Option(names = "--out", paramLabel = "ARCHIVE", description = "With --once: write a capture archive instead of publishing.")
+    Path out;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "With --once: what the FILEs are: ${COMPLETION-CANDIDATES} (default: told from their lines).")
+    LogKind kind;
+
+    @Option(names = "--host", paramLabel = "NAME", description = "With --once: the host the logs came from (default: the config's host, else this machine's name).")
+    String host;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "With --once: the logs to read.")
+    List<Path> files = List.of();
 
     @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
             description = "Where the spool and log positions live (default: ${DEFAULT-VALUE}).")
@@ -40,14 +63,23 @@ public final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
+        if (!once && (config == null || !files.isEmpty() || out != null)) {
+            err.println("culprit collect: " + (config == null ? "--config FILE is required (or --once FILE...)"
+                    : "FILE arguments and --out go with --once"));
+            return Culprit.EXIT_USAGE;
+        }
         CollectorConfig collectors;
         try {
-            collectors = ConfigLoader.load(config);
+            collectors = config == null ? new CollectorConfig(null, null, null, null) : ConfigLoader.load(config);
         } catch (ConfigLoader.ConfigException e) {
             err.println("culprit collect: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         String kafka = bootstrapServers != null ? bootstrapServers : collectors.kafka().bootstrapServers();
+        if (once) {
+            return new OneShotRead(err, host != null ? host : Collector.hostName(collectors), kind, collectors)
+                    .run(files, out, kafka, dataDir);
+        }
         if (kafka == null) {
             err.println("culprit collect: no Kafka to publish to: set kafka.bootstrapServers in " + config
                     + " or pass --bootstrap-servers (culprit demo runs an embedded broker)");

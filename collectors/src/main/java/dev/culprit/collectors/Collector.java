@@ -8,7 +8,10 @@ import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.spool.SpoolingPublisher;
 import dev.culprit.collectors.tail.TailedLogSource;
+import dev.culprit.collectors.evasive.DosLogDirWatcher;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.ZoneId;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.util.List;
 public final class Collector implements AutoCloseable {
 
     private static final Duration TAIL_POLL = Duration.ofMillis(250);
+    private static final Duration DOS_LOG_DIR_POLL = Duration.ofSeconds(1);
 
     private final Spool spool;
     private final KafkaShipper shipper;
@@ -65,11 +69,42 @@ public final class Collector implements AutoCloseable {
             sampler.start(collector.samples);
             collector.sources.add(sampler);
         }
+        ZoneId defaultZone = ZoneId.systemDefault();
+        if (sources.evasive().enabled()) {
+            var evasive = sources.evasive();
+            TailedLogSource.Kind kind = LogKind.EVASIVE.reader(zone(evasive.timeZone(), defaultZone), clock);
+            collector.follow("evasive-error-log", evasive.errorLog(), kind, host, clock);
+            collector.follow("evasive-syslog", evasive.syslog(), kind, host, clock);
+            if (evasive.dosLogDir() != null) {
+                DosLogDirWatcher watcher = new DosLogDirWatcher(evasive.dosLogDir(), host, false);
+                SamplingSource dosFiles = new SamplingSource(List.of(() -> {
+                    try {
+                        return watcher.poll();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }), DOS_LOG_DIR_POLL);
+                dosFiles.start(collector.samples);
+                collector.sources.add(dosFiles);
+            }
+        }
+        if (sources.phpmail().enabled()) {
+            var phpmail = sources.phpmail();
+            TailedLogSource.Kind kind = LogKind.PHPMAIL.reader(zone(phpmail.timeZone(), defaultZone), clock);
+            collector.follow("phpmail-log", phpmail.log(), kind, host, clock);
+            if (phpmail.syslog() != null) {
+                collector.follow("phpmail-syslog", phpmail.syslog(), kind, host, clock);
+            }
+        }
         return collector;
     }
 
+    private static ZoneId zone(String configured, ZoneId fallback) {
+        return configured == null ? fallback : ZoneId.of(configured);
+    }
+
     /** Follows a log through this collector's spool, resuming where the last run stopped. */
-    public void follow(String key, Path path, TailedLogSource.Kind kind, String host, Clock clock) {
+    private void follow(String key, Path path, TailedLogSource.Kind kind, String host, Clock clock) {
         TailedLogSource log = new TailedLogSource(key, path, kind, host, spool, clock,
                 java.util.Optional.ofNullable(spool.positions().get(key)), false);
         log.start(TAIL_POLL);

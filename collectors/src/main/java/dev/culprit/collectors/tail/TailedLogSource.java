@@ -67,6 +67,11 @@ public final class TailedLogSource implements AutoCloseable {
         this.sink = sink;
         this.clock = clock;
         this.tailer = resume.isPresent() || !fromBeginning ? new LogTailer(path, resume) : LogTailer.fromBeginning(path);
+        if (resume.isEmpty()) {
+            // Record where we begin before reading anything: if we die before the first batch,
+            // the next start resumes here instead of at a later end of the file.
+            sink.write(List.of(), Map.of(key, tailer.position()));
+        }
     }
 
     /** Reads, parses and spools what is new. Returns the number of lines taken, 0 when none or the spool is full. */

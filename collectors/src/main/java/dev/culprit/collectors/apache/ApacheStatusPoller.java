@@ -82,31 +82,37 @@ public final class ApacheStatusPoller {
         } catch (StatusFormatException e) {
             return unreachable(readAt, settings.autoUrl() + " is not a mod_status ?auto page: " + e.getMessage());
         }
-        Double requestsPerSec = null;
-        if (status.totalAccesses() != null) {
-            AccessCount count = new AccessCount(status.totalAccesses(), status.uptimeSeconds(), status.restartTime(), readAt);
-            requestsPerSec = previous == null ? null : count.perSecondSince(previous);
-            previous = count;
-        } else {
-            previous = null; // ExtendedStatus went off: no counter to continue from
-        }
-        List<WorkerRequest> workers = List.of();
-        String error = null;
-        if (settings.extended()) {
-            Page html = fetch(settings.url());
-            if (html.error() != null) {
-                error = "extended status: " + html.error();
-            } else {
-                try {
-                    workers = ExtendedStatusParser.parse(html.body());
-                } catch (StatusFormatException e) {
-                    error = "extended status at " + settings.url() + ": " + e.getMessage();
-                }
-            }
-        }
-        return new ApacheStatus(host, SOURCE, readAt, Schema.VERSION, settings.url().toString(), true, error,
+        Double requestsPerSec = rateUpTo(status, readAt);
+        WorkerTable table = settings.extended() ? workerTable() : new WorkerTable(List.of(), null);
+        return new ApacheStatus(host, SOURCE, readAt, Schema.VERSION, settings.url().toString(), true, table.error(),
                 status.uptimeSeconds(), status.totalAccesses(), requestsPerSec,
-                status.busyWorkers(), status.idleWorkers(), status.scoreboard().byLabel(), workers);
+                status.busyWorkers(), status.idleWorkers(), status.scoreboard().byLabel(), table.workers());
+    }
+
+    private Double rateUpTo(AutoStatus status, long readAt) {
+        if (status.totalAccesses() == null) {
+            previous = null; // ExtendedStatus went off: no counter to continue from
+            return null;
+        }
+        AccessCount count = new AccessCount(status.totalAccesses(), status.uptimeSeconds(), status.restartTime(), readAt);
+        Double rate = previous == null ? null : count.perSecondSince(previous);
+        previous = count;
+        return rate;
+    }
+
+    /** The busy workers, or why they could not be read; the counters stand either way. */
+    private record WorkerTable(List<WorkerRequest> workers, String error) {}
+
+    private WorkerTable workerTable() {
+        Page html = fetch(settings.url());
+        if (html.error() != null) {
+            return new WorkerTable(List.of(), "extended status: " + html.error());
+        }
+        try {
+            return new WorkerTable(ExtendedStatusParser.parse(html.body()), null);
+        } catch (StatusFormatException e) {
+            return new WorkerTable(List.of(), "extended status at " + settings.url() + ": " + e.getMessage());
+        }
     }
 
     private ApacheStatus unreachable(long ts, String error) {

@@ -27,10 +27,6 @@ public enum ScoreboardState {
         this.label = label;
     }
 
-    public char symbol() {
-        return symbol;
-    }
-
     /** The key this state has in an event's scoreboard map. */
     public String label() {
         return label;

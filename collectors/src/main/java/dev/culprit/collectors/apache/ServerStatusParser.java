@@ -68,7 +68,7 @@ public final class ServerStatusParser {
     private static Field required(Map<String, Field> fields, String key) {
         Field field = fields.get(key);
         if (field == null) {
-            throw new StatusFormatException("no '" + key + ":' line before the scoreboard; is this a mod_status ?auto page?");
+            throw new StatusFormatException("no '" + key + ":' line; is this a mod_status ?auto page?");
         }
         return field;
     }

@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * <p>Rules, from what real servers print:
  * <ul>
  *   <li>Keys we do not use are ignored, so new Apache versions and extra modules do not break us.
- *   <li>A key printed twice keeps its first value: async MPMs before 2.4.71 print
- *       {@code BusyWorkers}/{@code IdleWorkers} twice, and the first pair is mod_status's own.
+ *   <li>A key printed twice keeps its first value: older builds with an async MPM print
+ *       {@code BusyWorkers}/{@code IdleWorkers} twice (2.4.71's event MPM, captured here, does not).
  *   <li>Everything after the {@code Scoreboard:} line belongs to other modules' status hooks
  *       (mod_ssl's {@code TLSSessionCacheStatus} block, for one) and is not read.
  *   <li>Before it, a line that is not {@code Key: value} means this is not a status page at all

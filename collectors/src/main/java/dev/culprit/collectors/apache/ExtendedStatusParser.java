@@ -1,0 +1,110 @@
+package dev.culprit.collectors.apache;
+
+import dev.culprit.collectors.apache.HtmlTables.Cell;
+import dev.culprit.events.ApacheStatus.WorkerRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads the per-worker table of mod_status's HTML page (shown with {@code ExtendedStatus On}):
+ * which client asked which virtual host for what, per busy worker. Pure; the only exception it
+ * throws is {@link StatusFormatException}.
+ *
+ * <p>The table's columns differ between Apache versions (2.2 has no {@code Protocol} or
+ * {@code Dur}), and the event MPM puts a per-process table before it, so the table and its
+ * columns are found by their headers: {@code M} (the worker's scoreboard state), {@code Client},
+ * {@code VHost}, {@code Request} and {@code SS} (seconds since the request began). Only {@code M}
+ * and {@code Client} are required; a missing column or empty cell gives null, as does an
+ * {@code SS} that is not a whole number. A page without such a table (ExtendedStatus Off) has no
+ * workers to report.
+ *
+ * <p>Rows in state {@code _} (waiting) and {@code .} (open slot) are left out: their client and
+ * request are what the slot served last, not what it serves now.
+ */
+public final class ExtendedStatusParser {
+
+    private ExtendedStatusParser() {}
+
+    public static List<WorkerRequest> parse(String html) {
+        for (List<List<Cell>> table : HtmlTables.read(html)) {
+            for (int r = 0; r < table.size(); r++) {
+                Columns columns = Columns.of(table.get(r));
+                if (columns != null) {
+                    return busyWorkers(table.subList(r + 1, table.size()), columns);
+                }
+            }
+        }
+        return List.of();
+    }
+
+    private static List<WorkerRequest> busyWorkers(List<List<Cell>> rows, Columns columns) {
+        List<WorkerRequest> workers = new ArrayList<>();
+        for (int r = 0; r < rows.size(); r++) {
+            List<Cell> row = rows.get(r);
+            if (row.isEmpty()) {
+                continue;
+            }
+            int number = r + 1;
+            if (row.size() <= columns.last()) {
+                throw new StatusFormatException("worker table row " + number + ": " + row.size()
+                        + " cells, the header names " + (columns.last() + 1) + " or more");
+            }
+            String mode = row.get(columns.mode()).text();
+            if (mode.length() != 1 || ScoreboardState.ofSymbol(mode.charAt(0)).isEmpty()) {
+                throw new StatusFormatException("worker table row " + number + ": M is '" + mode
+                        + "', expected one scoreboard state of _SRWKDCLGI.");
+            }
+            ScoreboardState state = ScoreboardState.ofSymbol(mode.charAt(0)).orElseThrow();
+            if (state == ScoreboardState.WAITING || state == ScoreboardState.OPEN_SLOT) {
+                continue;
+            }
+            workers.add(new WorkerRequest(
+                    text(row, columns.client()), text(row, columns.vhost()), text(row, columns.request()),
+                    mode, seconds(text(row, columns.secondsSinceRequest()))));
+        }
+        return workers;
+    }
+
+    /** Column positions in the worker table; -1 for an optional column the table lacks. */
+    private record Columns(int mode, int client, int vhost, int request, int secondsSinceRequest) {
+
+        static Columns of(List<Cell> header) {
+            if (header.isEmpty() || !header.stream().allMatch(Cell::header)) {
+                return null;
+            }
+            int mode = indexOf(header, "M");
+            int client = indexOf(header, "Client");
+            if (mode < 0 || client < 0) {
+                return null;
+            }
+            return new Columns(mode, client, indexOf(header, "VHost"), indexOf(header, "Request"), indexOf(header, "SS"));
+        }
+
+        int last() {
+            return Math.max(Math.max(mode, client), Math.max(Math.max(vhost, request), secondsSinceRequest));
+        }
+
+        private static int indexOf(List<Cell> header, String name) {
+            for (int i = 0; i < header.size(); i++) {
+                if (header.get(i).text().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** A cell's text; null when the column is missing or the cell is empty (Apache prints nothing it does not know). */
+    private static String text(List<Cell> row, int column) {
+        if (column < 0) {
+            return null;
+        }
+        String text = row.get(column).text();
+        return text.isEmpty() ? null : text;
+    }
+
+    private static Long seconds(String text) {
+        return text != null && text.matches("[0-9]{1,18}") ? Long.valueOf(text) : null;
+    }
+}

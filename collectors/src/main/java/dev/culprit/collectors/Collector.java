@@ -8,6 +8,8 @@ import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.spool.SpoolingPublisher;
 import dev.culprit.collectors.tail.TailedLogSource;
+import dev.culprit.collectors.apache.ApacheStatusPoller;
+import dev.culprit.collectors.apache.ApacheStatusSource;
 import dev.culprit.collectors.evasive.DosLogDirWatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -68,6 +70,12 @@ public final class Collector implements AutoCloseable {
                     List.of(hostSampler::sample, processSampler::sample), sources.proc().every());
             sampler.start(collector.samples);
             collector.sources.add(sampler);
+        }
+        if (sources.apache().enabled()) {
+            ApacheStatusSource status = new ApacheStatusSource(
+                    new ApacheStatusPoller(host, sources.apache().settings(), clock), sources.apache().every());
+            status.start(collector.samples);
+            collector.sources.add(status);
         }
         ZoneId defaultZone = ZoneId.systemDefault();
         if (sources.evasive().enabled()) {

@@ -1,6 +1,7 @@
 package dev.culprit.collectors.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.culprit.collectors.apache.ApacheStatusSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ public record CollectorConfig(
 
         public Sources {
             proc = proc == null ? new Proc(null, null, null, null, null, null) : proc;
-            apache = apache == null ? new Apache(null, null, null, null, null, null, null, null, null) : apache;
+            apache = apache == null ? new Apache(null, null, null, null, null, null, null, null) : apache;
             evasive = evasive == null ? new Evasive(null, null, null, null, null) : evasive;
             phpmail = phpmail == null ? new PhpMailLog(null, null, null, null) : phpmail;
         }
@@ -77,9 +78,8 @@ public record CollectorConfig(
             @JsonProperty("url") String url,
             @JsonProperty("interval") String interval,
             @JsonProperty("extendedStatus") Boolean extendedStatus,
-            @JsonProperty("user") String user,
-            @JsonProperty("passwordEnv") String passwordEnv,
-            @JsonProperty("passwordFile") Path passwordFile,
+            @JsonProperty("credentialsEnv") String credentialsEnv,
+            @JsonProperty("credentialsFile") Path credentialsFile,
             @JsonProperty("connectTimeout") String connectTimeout,
             @JsonProperty("readTimeout") String readTimeout) {
 
@@ -90,6 +90,16 @@ public record CollectorConfig(
             extendedStatus = extendedStatus == null || extendedStatus;
             connectTimeout = connectTimeout == null ? "2s" : connectTimeout;
             readTimeout = readTimeout == null ? "5s" : readTimeout;
+        }
+
+        /** The poller's settings; an unusable URL or credential choice is an IllegalArgumentException saying why. */
+        public ApacheStatusSettings settings() {
+            return new ApacheStatusSettings(java.net.URI.create(url), extendedStatus,
+                    Durations.parse(connectTimeout), Durations.parse(readTimeout), credentialsEnv, credentialsFile);
+        }
+
+        public Duration every() {
+            return Durations.parse(interval);
         }
     }
 
@@ -136,18 +146,9 @@ public record CollectorConfig(
         checkDuration(problems, "sources.apache.readTimeout", sources.apache().readTimeout());
         if (sources.apache().enabled()) {
             try {
-                java.net.URI uri = java.net.URI.create(sources.apache().url());
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                    problems.add("sources.apache.url: must be an http:// or https:// URL, was " + sources.apache().url());
-                }
+                sources.apache().settings().credentials(System.getenv());
             } catch (IllegalArgumentException e) {
-                problems.add("sources.apache.url: not a URL: " + e.getMessage());
-            }
-            if (sources.apache().passwordFile() != null && !java.nio.file.Files.isReadable(sources.apache().passwordFile())) {
-                problems.add("sources.apache.passwordFile: " + sources.apache().passwordFile() + " is not readable");
-            }
-            if (sources.apache().passwordEnv() != null && System.getenv(sources.apache().passwordEnv()) == null) {
-                problems.add("sources.apache.passwordEnv: environment variable " + sources.apache().passwordEnv() + " is not set");
+                problems.add("sources.apache: " + e.getMessage());
             }
         }
         checkZone(problems, "sources.evasive.timeZone", sources.evasive().timeZone());

@@ -74,7 +74,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
                 .hasMessageContaining("sources.proc.interval: 'soon' is not a duration")
-                .hasMessageContaining("sources.apache.url: must be an http:// or https:// URL")
+                .hasMessageContaining("sources.apache: apache status url must be an http(s) URL")
                 .hasMessageContaining("sources.phpmail.timeZone: unknown time zone 'Mars/Olympus'")
                 .hasMessageContaining("spool.maxSize:");
     }

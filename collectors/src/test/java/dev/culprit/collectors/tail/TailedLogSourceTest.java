@@ -1,0 +1,46 @@
+package dev.culprit.collectors.tail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.culprit.collectors.LogKind;
+import dev.culprit.events.DeadLetter;
+import dev.culprit.events.Event;
+import dev.culprit.events.PhpMail;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TailedLogSourceTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLineThatDoesNotParseIsDeadLetteredWithFileOffsetAndReasonAndTheRestGoesOn() throws Exception {
+        List<String> real = Files.readAllLines(Path.of("src/test/resources/captured/phpmail/file-mail-log.txt")).subList(0, 2);
+        Path log = dir.resolve("mail.log");
+        String broken = "[29-Nov-2026 20:40:36 UTC] mail() on [/var/www/html/contact.php:6]";
+        Files.writeString(log, real.get(0) + "\n" + broken + "\n" + real.get(1) + "\n");
+        List<Event> out = new ArrayList<>();
+
+        try (TailedLogSource source = new TailedLogSource("mail", log, LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC()),
+                "web1", (events, positions) -> out.addAll(events), Clock.systemUTC(), Optional.empty(), true)) {
+            source.pollOnce();
+            assertThat(source.unparseableLines()).isEqualTo(1);
+        }
+
+        assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(2);
+        DeadLetter dead = (DeadLetter) out.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
+        assertThat(dead.file()).isEqualTo(log.toString());
+        assertThat(dead.offset()).isEqualTo(real.get(0).length() + 1);
+        assertThat(dead.raw()).isEqualTo(broken);
+        assertThat(dead.reason()).isNotBlank();
+        assertThat(dead.source()).isEqualTo("phpmail");
+    }
+}

@@ -8,6 +8,7 @@ import dev.culprit.collectors.proc.ProcessSampler;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Culprit;
 import dev.culprit.events.Event;
+import dev.culprit.rules.Detector;
 import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.iowait.IoWaitRule;
 import java.io.IOException;
@@ -51,7 +52,7 @@ class IoWaitScenarioTest {
             List<Event> events = new ArrayList<>(host.sample());
             events.addAll(processes.sample());
             for (Event e : events) {
-                IoWaitDetector.Step step = detector.onSample(state, e);
+                Detector.Transition<IoWaitDetector.State> step = detector.onEvent(state, e);
                 state = step.state();
                 alerts.addAll(step.alerts());
             }

@@ -6,8 +6,8 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.DiskSample;
 import dev.culprit.events.Event;
 import dev.culprit.events.ProcessIoSample;
-import dev.culprit.jobs.iowait.IoWaitFunction;
 import dev.culprit.jobs.serde.JsonTypeInfo;
+import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.iowait.IoWaitRule;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +55,7 @@ public final class CulpritJob {
                 .filter(e -> e instanceof CpuSample || e instanceof DiskSample || e instanceof ProcessIoSample)
                 .name("io-samples")
                 .keyBy(Event::host, Types.STRING)
-                .process(new IoWaitFunction(ioWaitRule), JsonTypeInfo.of(Alert.class))
+                .process(new DetectorFunction<>(new IoWaitDetector(ioWaitRule)), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector");
 
         for (Sink<Alert> sink : alertSinks) {

@@ -10,6 +10,7 @@ import dev.culprit.events.ProcessIoSample;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.events.Schema;
 import dev.culprit.events.Severity;
+import dev.culprit.rules.Detector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,7 +28,7 @@ import java.util.Objects;
  * <p>Plain Java: the state goes in and comes out as a value, so a Flink function can keep it in
  * keyed state and a unit test can drive it directly.
  */
-public final class IoWaitDetector {
+public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
 
     public static final String SOURCE = "iowait-detector";
 
@@ -47,10 +48,18 @@ public final class IoWaitDetector {
     /** Culprit processes named per incident. */
     static final int TOP_PROCESSES = 5;
 
-    /** The next state and the alerts this sample caused. */
-    public record Step(State state, List<Alert> alerts) {}
+    @Override
+    public State initialState() {
+        return State.EMPTY;
+    }
 
-    public Step onSample(State state, Event sample) {
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    @Override
+    public Transition<State> onEvent(State state, Event sample) {
         CpuSample cpu = state.cpu();
         Map<String, DiskSample> disks = state.disks();
         List<ProcessIoSample> processes = state.processes();
@@ -69,10 +78,10 @@ public final class IoWaitDetector {
                 }
             }
             window.add(p);
-            return new Step(new State(cpu, disks, window, state.breachSince(), state.clearSince(), state.open(),
+            return new Transition<>(new State(cpu, disks, window, state.breachSince(), state.clearSince(), state.open(),
                     state.lastAlertTs()), List.of());
         } else {
-            return new Step(state, List.of());
+            return new Transition<>(state, List.of());
         }
         List<DiskSample> slowDisks = slowDisks(disks.values());
         boolean breached = cpuBreached(cpu) || !slowDisks.isEmpty();
@@ -102,7 +111,7 @@ public final class IoWaitDetector {
             open = null;
             lastAlertTs = now;
         }
-        return new Step(new State(cpu, disks, processes, breachSince, clearSince, open, lastAlertTs), alerts);
+        return new Transition<>(new State(cpu, disks, processes, breachSince, clearSince, open, lastAlertTs), alerts);
     }
 
     private boolean cpuBreached(CpuSample cpu) {

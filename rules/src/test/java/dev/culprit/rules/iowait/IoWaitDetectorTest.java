@@ -1,5 +1,7 @@
 package dev.culprit.rules.iowait;
 
+import dev.culprit.rules.Detector;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.events.Alert;
@@ -27,7 +29,7 @@ class IoWaitDetectorTest {
         IoWaitDetector.State state = IoWaitDetector.State.EMPTY;
         List<Alert> alerts = new ArrayList<>();
         for (Event e : events) {
-            IoWaitDetector.Step step = detector.onSample(state, e);
+            Detector.Transition<IoWaitDetector.State> step = detector.onEvent(state, e);
             state = step.state();
             alerts.addAll(step.alerts());
         }
@@ -96,7 +98,7 @@ class IoWaitDetectorTest {
         IoWaitDetector.State state = IoWaitDetector.State.EMPTY;
         List<Alert> alerts = new ArrayList<>();
         for (int s = 0; s <= 10; s++) {
-            IoWaitDetector.Step step = anything.onSample(state, cpu(s, 0));
+            Detector.Transition<IoWaitDetector.State> step = anything.onEvent(state, cpu(s, 0));
             state = step.state();
             alerts.addAll(step.alerts());
         }

@@ -58,8 +58,12 @@ public final class CulpritJob {
                 .process(new DetectorFunction<>(new IoWaitDetector(ioWaitRule)), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector");
 
+        DataStream<Alert> alerts = ioWaitAlerts
+                .keyBy(Alert::host, Types.STRING)
+                .process(new IncidentLinker(), JsonTypeInfo.of(Alert.class))
+                .name("incident-linker");
         for (Sink<Alert> sink : alertSinks) {
-            ioWaitAlerts.sinkTo(sink).name(sink.getClass().getSimpleName());
+            alerts.sinkTo(sink).name(sink.getClass().getSimpleName());
         }
         if (deadLetterSink != null) {
             events.filter(e -> e instanceof DeadLetter)

@@ -40,6 +40,13 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Collector config (see collectors/collector.example.yaml; default: sample /proc only).")
     Path config;
 
+    @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL (retried, never blocking detection).")
+    java.net.URI webhook;
+
+    @Option(names = "--webhook-format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "Body of webhook posts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    WebhookAlerts.Format webhookFormat;
+
     @Option(names = {"-v", "--verbose"}, description = "Log what the broker and Flink are doing.")
     boolean verbose;
 
@@ -75,7 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
         }, "culprit-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, collectors, rule, System.out, System.console() != null)) {
+             WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
+             Pipeline pipeline = Pipeline.start(runtime, collectors, rule, System.out, System.console() != null,
+                     webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet))) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");

@@ -9,6 +9,8 @@ import dev.culprit.rules.iowait.IoWaitRule;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Consumer;
+import dev.culprit.events.Alert;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -21,18 +23,24 @@ public final class Pipeline implements AutoCloseable {
 
     private final Collector collector;
     private final JobClient job;
-    private final AlertPrinter printer;
+    private final AlertFeed feed;
+    private final ConsoleAlerts console;
 
-    private Pipeline(Collector collector, JobClient job, AlertPrinter printer) {
+    private Pipeline(Collector collector, JobClient job, AlertFeed feed, ConsoleAlerts console) {
         this.collector = collector;
         this.job = job;
-        this.printer = printer;
+        this.feed = feed;
+        this.console = console;
     }
 
+    /** Starts the job, the alert outlets and the collectors; {@code outlets} are extra (a webhook). */
     public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, IoWaitRule ioWaitRule,
-                                 PrintStream alertsOut, boolean colour) throws Exception {
+                                 PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets) throws Exception {
         String bootstrap = runtime.bootstrapServers();
-        AlertPrinter printer = new AlertPrinter(bootstrap, alertsOut, colour);
+        ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
+        List<Consumer<Alert>> all = new java.util.ArrayList<>(outlets);
+        all.add(0, console);
+        AlertFeed feed = new AlertFeed(bootstrap, all);
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(bootstrap, "culprit-detection"),
@@ -42,11 +50,11 @@ public final class Pipeline implements AutoCloseable {
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
         Collector collector = Collector.start(collectors, runtime.dataDir(), bootstrap, Clock.systemUTC());
-        return new Pipeline(collector, job, printer);
+        return new Pipeline(collector, job, feed, console);
     }
 
     public long alertsPrinted() {
-        return printer.printed();
+        return console.printed();
     }
 
     public Collector collector() {
@@ -61,6 +69,6 @@ public final class Pipeline implements AutoCloseable {
         } catch (Exception e) {
             // the job may already have failed; Flink reported its cause
         }
-        printer.close();
+        feed.close();
     }
 }

@@ -31,7 +31,7 @@ class DemoPathEndToEndTest {
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), anyIowait,
-                     new PrintStream(console, true, StandardCharsets.UTF_8), false)) {
+                     new PrintStream(console, true, StandardCharsets.UTF_8), false, java.util.List.of())) {
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(storedIncidents(runtime)).contains("e2e-host|iowait|iowait|open"));

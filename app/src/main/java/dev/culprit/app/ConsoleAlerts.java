@@ -1,0 +1,71 @@
+package dev.culprit.app;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.Culprit;
+import dev.culprit.events.EventCodec;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/** One readable line per alert; colour only on a terminal. */
+public final class ConsoleAlerts implements Consumer<Alert> {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    private final PrintStream out;
+    private final boolean colour;
+    private final AtomicLong printed = new AtomicLong();
+
+    public ConsoleAlerts(PrintStream out, boolean colour) {
+        this.out = out;
+        this.colour = colour;
+    }
+
+    @Override
+    public void accept(Alert alert) {
+        out.println(format(alert, colour));
+        out.flush();
+        printed.incrementAndGet();
+    }
+
+    public long printed() {
+        return printed.get();
+    }
+
+    /** {@code 2026-11-29 21:30:11  FIRING    iowait  warning   web1  I/O wait on web1: ...  culprits: ...  (incident ...)} */
+    public static String format(Alert alert, boolean colour) {
+        var i = alert.incident();
+        String culprits = i.culprits().isEmpty() ? "" : "  culprits: " + i.culprits().stream()
+                .limit(5).map(ConsoleAlerts::describe).collect(Collectors.joining("; "));
+        String related = i.related().isEmpty() ? "" : "  related: " + String.join(", ", i.related());
+        String line = String.format(Locale.ROOT, "%s  %-8s  %-6s  %-8s  %s  %s%s  (incident %s)%s",
+                TIME.format(Instant.ofEpochMilli(alert.ts())), alert.state().name(),
+                EventCodec.mapper().convertValue(i.kind(), String.class),
+                EventCodec.mapper().convertValue(i.severity(), String.class),
+                i.host(), i.summary(), culprits, i.id(), related);
+        if (!colour) {
+            return line;
+        }
+        String ansi = switch (alert.state()) {
+            case FIRING -> "\u001b[31m";
+            case UPDATE -> "\u001b[33m";
+            case RESOLVED -> "\u001b[32m";
+        };
+        return ansi + line + "\u001b[0m";
+    }
+
+    private static String describe(Culprit c) {
+        String evidence = c.evidence().entrySet().stream()
+                .filter(e -> e.getValue() != 0)
+                .limit(4)
+                .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.1f", e.getValue()))
+                .collect(Collectors.joining(" "));
+        return c.role() + " " + c.name() + (evidence.isEmpty() ? "" : " (" + evidence + ")");
+    }
+}

@@ -1,0 +1,98 @@
+package dev.culprit.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.culprit.events.Alert;
+import dev.culprit.events.Culprit;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Incident;
+import dev.culprit.events.IncidentKind;
+import dev.culprit.events.Severity;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WebhookAlertsTest {
+
+    private HttpServer server;
+    private final List<String> bodies = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failuresToGive = new AtomicInteger();
+
+    private URI start() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            int status = failuresToGive.getAndDecrement() > 0 ? 503 : 200;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook");
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static Alert resolvedDos() {
+        Incident incident = new Incident("web1", "dos-detector", 90_000, 1, "web1-dos-1000", IncidentKind.DOS,
+                Severity.CRITICAL, "dos", 1_000, 60_000L, "request flood on web1",
+                List.of(new Culprit("client", "203.0.113.7", Map.of("denied", 412.0))), List.of("web1-mail-2000"));
+        return new Alert("web1", "dos-detector", 90_000, 1, Alert.State.RESOLVED, incident);
+    }
+
+    @Test
+    void aReceiverThatFailsTwiceStillGetsTheAlertOnce() throws Exception {
+        failuresToGive.set(2);
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, Duration.ofMillis(10))) {
+            hook.accept(resolvedDos());
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
+            assertThat(bodies).hasSize(3);
+            assertThat(EventCodec.decode(bodies.get(2), Alert.class)).isEqualTo(resolvedDos());
+        }
+    }
+
+    @Test
+    void alertmanagerBodyCarriesLabelsAnnotationsAndTimes() throws Exception {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, Duration.ofMillis(10))) {
+            hook.accept(resolvedDos());
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
+        }
+
+        JsonNode alert = EventCodec.mapper().readTree(bodies.get(0)).get(0);
+        assertThat(alert.at("/labels/alertname").asText()).isEqualTo("culprit_dos");
+        assertThat(alert.at("/labels/host").asText()).isEqualTo("web1");
+        assertThat(alert.at("/labels/severity").asText()).isEqualTo("critical");
+        assertThat(alert.at("/annotations/culprits").asText()).isEqualTo("203.0.113.7");
+        assertThat(alert.at("/startsAt").asText()).isEqualTo("1970-01-01T00:00:01Z");
+        assertThat(alert.at("/endsAt").asText()).isEqualTo("1970-01-01T00:01:00Z");
+    }
+
+    @Test
+    void aDeadReceiverNeverHoldsUpTheCaller() throws Exception {
+        URI nowhere = URI.create("http://127.0.0.1:9/hook"); // discard port: nothing listens
+        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofMillis(10))) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 5_000; i++) {
+                hook.accept(resolvedDos());
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.failed() > 0);
+            assertThat(hook.delivered()).isZero();
+        }
+    }
+}

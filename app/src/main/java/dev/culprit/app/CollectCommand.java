@@ -4,6 +4,7 @@ import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
+import dev.culprit.storage.EventArchive;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -18,13 +19,14 @@ import picocli.CommandLine.Spec;
 /** {@code culprit collect}: this host's collectors, publishing to a Kafka cluster. */
 @Command(name = "collect", mixinStandardHelpOptions = true,
         description = {
-            "Runs this host's collectors (see collectors/collector.example.yaml) and publishes their events to Kafka.",
-            "Events wait in an on-disk spool under the data directory while Kafka is unreachable.",
-            "Runs until Ctrl-C.",
+            "Runs this host's collectors (see collectors/collector.example.yaml) and publishes their events to Kafka; "
+                    + "events wait in an on-disk spool under the data directory while Kafka is unreachable. "
+                    + "Runs until Ctrl-C or --duration.",
             "",
-            "With --once: reads the given logs from their beginning to their end (forensics on logs from",
-            "another machine), using the lines' own timestamps, publishes them (or writes an archive with",
-            "--out, for `culprit replay`) and exits."})
+            "With --once: reads the given logs from beginning to end (forensics on logs from another machine), "
+                    + "using the lines' own timestamps, publishes them and exits.",
+            "",
+            "With --out: writes a capture archive instead of publishing (for `culprit replay`)."})
 public final class CollectCommand implements Callable<Integer> {
 
     @Spec
@@ -37,8 +39,13 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--once", description = "Read the FILEs to their end and exit.")
     boolean once;
 
-    @Option(names = "--out", paramLabel = "ARCHIVE", description = "With --once: write a capture archive instead of publishing.")
+    @Option(names = "--out", paramLabel = "ARCHIVE",
+            description = "Write a capture archive (for `culprit replay`) instead of publishing to Kafka.")
     Path out;
+
+    @Option(names = "--duration", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "Live: stop after this long, e.g. 40s (default: run until Ctrl-C).")
+    java.time.Duration duration;
 
     @Option(names = "--kind", paramLabel = "KIND", description = "With --once: what the FILEs are: ${COMPLETION-CANDIDATES} (default: told from their lines).")
     LogKind kind;
@@ -63,9 +70,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        if (!once && (config == null || !files.isEmpty() || out != null)) {
+        if (!once && (config == null || !files.isEmpty())) {
             err.println("culprit collect: " + (config == null ? "--config FILE is required (or --once FILE...)"
-                    : "FILE arguments and --out go with --once"));
+                    : "FILE arguments go with --once"));
             return Culprit.EXIT_USAGE;
         }
         CollectorConfig collectors;
@@ -80,7 +87,7 @@ public final class CollectCommand implements Callable<Integer> {
             return new OneShotRead(err, host != null ? host : Collector.hostName(collectors), kind, collectors)
                     .run(files, out, kafka, dataDir);
         }
-        if (kafka == null) {
+        if (kafka == null && out == null) {
             err.println("culprit collect: no Kafka to publish to: set kafka.bootstrapServers in " + config
                     + " or pass --bootstrap-servers (culprit demo runs an embedded broker)");
             return Culprit.EXIT_USAGE;
@@ -97,13 +104,34 @@ public final class CollectCommand implements Callable<Integer> {
             }
         }, "culprit-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Collector collector = Collector.start(collectors, dataDir, kafka, Clock.systemUTC())) {
-            err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + kafka + "; Ctrl-C to stop.");
-            stop.await();
+        EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out);
+        try (Collector collector = archive == null
+                ? Collector.start(collectors, dataDir, kafka, Clock.systemUTC())
+                : Collector.startInto(collectors, (events, positions) -> {
+                    synchronized (archive) {
+                        events.forEach(archive::write);
+                    }
+                    return true;
+                }, Clock.systemUTC())) {
+            err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
+                    + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
+            if (duration == null) {
+                stop.await();
+            } else {
+                stop.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
             err.printf("culprit: %d line(s) read, %d unparseable (sent to culprit.deadletter), %d sample(s) dropped, %d record(s) shipped%n",
                     collector.linesRead(), collector.unparseableLines(), collector.droppedSamples(), collector.shippedRecords());
         } finally {
+            if (archive != null) {
+                archive.close();
+            }
             stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running and waits for us
+            }
         }
         return 0;
     }

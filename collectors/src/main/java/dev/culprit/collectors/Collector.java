@@ -21,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import dev.culprit.collectors.tail.FilePosition;
 
 /**
  * The collectors of one host, as a config file describes them, publishing through one on-disk
@@ -32,16 +34,21 @@ public final class Collector implements AutoCloseable {
     private static final Duration TAIL_POLL = Duration.ofMillis(250);
     private static final Duration DOS_LOG_DIR_POLL = Duration.ofSeconds(1);
 
+    /** Where the events go: a spool shipped to Kafka, or any other sink (an archive). */
+    private final BatchSink sink;
+    private final Map<String, FilePosition> resume;
     private final Spool spool;
     private final KafkaShipper shipper;
     private final SpoolingPublisher samples;
     private final List<AutoCloseable> sources = new ArrayList<>();
     private final List<TailedLogSource> logs = new ArrayList<>();
 
-    private Collector(Spool spool, KafkaShipper shipper) {
+    private Collector(BatchSink sink, Map<String, FilePosition> resume, Spool spool, KafkaShipper shipper) {
+        this.sink = sink;
+        this.resume = resume;
         this.spool = spool;
         this.shipper = shipper;
-        this.samples = new SpoolingPublisher(spool);
+        this.samples = new SpoolingPublisher(sink);
     }
 
     public static String hostName(CollectorConfig config) {
@@ -55,11 +62,20 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Starts every enabled source of {@code config}, spooling under {@code dataDir/spool}. */
+    /** Starts every enabled source of {@code config}, spooling under {@code dataDir/spool} and shipping to Kafka. */
     public static Collector start(CollectorConfig config, Path dataDir, String bootstrapServers, Clock clock) {
-        String host = hostName(config);
         Spool spool = Spool.open(dataDir.resolve("spool"), config.spool().maxBytes());
-        Collector collector = new Collector(spool, new KafkaShipper(spool, bootstrapServers, host).start());
+        KafkaShipper shipper = new KafkaShipper(spool, bootstrapServers, hostName(config)).start();
+        return startSources(config, new Collector(spool, spool.positions(), spool, shipper), clock);
+    }
+
+    /** Starts every enabled source of {@code config} writing into {@code sink}; logs are followed from their end. */
+    public static Collector startInto(CollectorConfig config, BatchSink sink, Clock clock) {
+        return startSources(config, new Collector(sink, Map.of(), null, null), clock);
+    }
+
+    private static Collector startSources(CollectorConfig config, Collector collector, Clock clock) {
+        String host = hostName(config);
         var sources = config.sources();
         if (sources.proc().enabled()) {
             HostSampler hostSampler = new HostSampler(sources.proc().root(), host, clock,
@@ -113,8 +129,8 @@ public final class Collector implements AutoCloseable {
 
     /** Follows a log through this collector's spool, resuming where the last run stopped. */
     private void follow(String key, Path path, TailedLogSource.Kind kind, String host, Clock clock) {
-        TailedLogSource log = new TailedLogSource(key, path, kind, host, spool, clock,
-                java.util.Optional.ofNullable(spool.positions().get(key)), false);
+        TailedLogSource log = new TailedLogSource(key, path, kind, host, sink, clock,
+                java.util.Optional.ofNullable(resume.get(key)), false);
         log.start(TAIL_POLL);
         logs.add(log);
     }
@@ -132,7 +148,7 @@ public final class Collector implements AutoCloseable {
     }
 
     public long shippedRecords() {
-        return shipper.shippedRecords();
+        return shipper == null ? 0 : shipper.shippedRecords();
     }
 
     public SpoolingPublisher samples() {
@@ -147,8 +163,10 @@ public final class Collector implements AutoCloseable {
         for (TailedLogSource log : logs) {
             log.close();
         }
-        shipper.awaitShipped(Duration.ofSeconds(5));
-        shipper.close();
-        spool.close();
+        if (shipper != null) {
+            shipper.awaitShipped(Duration.ofSeconds(5));
+            shipper.close();
+            spool.close();
+        }
     }
 }

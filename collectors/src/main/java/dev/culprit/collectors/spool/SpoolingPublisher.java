@@ -1,5 +1,6 @@
 package dev.culprit.collectors.spool;
 
+import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.EventSink;
 import dev.culprit.events.Event;
 import java.util.List;
@@ -17,10 +18,10 @@ public final class SpoolingPublisher implements EventSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolingPublisher.class);
 
-    private final Spool spool;
+    private final BatchSink spool;
     private final AtomicLong dropped = new AtomicLong();
 
-    public SpoolingPublisher(Spool spool) {
+    public SpoolingPublisher(BatchSink spool) {
         this.spool = spool;
     }
 

@@ -42,7 +42,7 @@ public final class ConsoleAlerts implements Consumer<Alert> {
     public static String format(Alert alert, boolean colour) {
         var i = alert.incident();
         String culprits = i.culprits().isEmpty() ? "" : "  culprits: " + i.culprits().stream()
-                .limit(5).map(ConsoleAlerts::describe).collect(Collectors.joining("; "));
+                .limit(3).map(ConsoleAlerts::describe).collect(Collectors.joining("; "));
         String related = i.related().isEmpty() ? "" : "  related: " + String.join(", ", i.related());
         String line = String.format(Locale.ROOT, "%s  %-8s  %-6s  %-8s  %s  %s%s  (incident %s)%s",
                 TIME.format(Instant.ofEpochMilli(alert.ts())), alert.state().name(),
@@ -60,11 +60,20 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         return ansi + line + "\u001b[0m";
     }
 
+    /** Byte rates the way iotop shows them; everything else with one decimal. */
+    private static String figure(String name, double value) {
+        if (name.endsWith("BytesPerSec")) {
+            return value >= 1 << 20 ? String.format(Locale.ROOT, "%.1fMB/s", value / (1 << 20))
+                    : String.format(Locale.ROOT, "%.1fkB/s", value / 1024);
+        }
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
+    }
+
     private static String describe(Culprit c) {
         String evidence = c.evidence().entrySet().stream()
                 .filter(e -> e.getValue() != 0)
                 .limit(4)
-                .map(e -> e.getKey() + "=" + String.format(Locale.ROOT, "%.1f", e.getValue()))
+                .map(e -> e.getKey().replace("BytesPerSec", "") + "=" + figure(e.getKey(), e.getValue()))
                 .collect(Collectors.joining(" "));
         return c.role() + " " + c.name() + (evidence.isEmpty() ? "" : " (" + evidence + ")");
     }

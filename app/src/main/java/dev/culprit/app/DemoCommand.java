@@ -1,6 +1,8 @@
 package dev.culprit.app;
 
-import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.rules.RuleSet;
+import dev.culprit.rules.files.RuleFileException;
+import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
@@ -40,6 +42,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Collector config (see collectors/collector.example.yaml; default: sample /proc only).")
     Path config;
 
+    @Option(names = "--rules", paramLabel = "DIR",
+            description = "Rule files (see rules/*.yaml; default: the shipped rules built in).")
+    Path rulesDir;
+
+    @Option(names = "--no-scenarios", negatable = true, defaultValue = "true",
+            description = "Replay the shipped real incidents (I/O wait, DoS, mail flood) first (default: on).")
+    boolean scenarios;
+
     @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL (retried, never blocking detection).")
     java.net.URI webhook;
 
@@ -63,8 +73,17 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
+        RuleSet rules;
+        try {
+            rules = rulesDir == null ? RuleSet.DEFAULT : RuleFiles.load(rulesDir);
+        } catch (RuleFileException e) {
+            spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
+        if (iowaitThreshold != null) {
+            rules = rules.withIowait(rules.iowait().withIowaitPct(iowaitThreshold));
+        }
         Logging.configure(verbose);
-        IoWaitRule rule = iowaitThreshold == null ? IoWaitRule.DEFAULT : IoWaitRule.DEFAULT.withIowaitPct(iowaitThreshold);
         String hostName = Collector.hostName(collectors);
         var err = spec.commandLine().getErr();
 
@@ -83,8 +102,9 @@ public final class DemoCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
-             Pipeline pipeline = Pipeline.start(runtime, collectors, rule, System.out, System.console() != null,
-                     webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet))) {
+             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, System.out, System.console() != null,
+                     webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet),
+                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - 1_000) : java.util.List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");

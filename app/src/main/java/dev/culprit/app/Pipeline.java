@@ -5,7 +5,16 @@ import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
-import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.events.Event;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
+import dev.culprit.rules.RuleSet;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
@@ -34,8 +43,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Starts the job, the alert outlets and the collectors; {@code outlets} are extra (a webhook). */
-    public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, IoWaitRule ioWaitRule,
-                                 PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets) throws Exception {
+    public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, RuleSet rules,
+                                 PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
+                                 List<Event> playFirst) throws Exception {
         String bootstrap = runtime.bootstrapServers();
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
         List<Consumer<Alert>> all = new java.util.ArrayList<>(outlets);
@@ -46,11 +56,28 @@ public final class Pipeline implements AutoCloseable {
                 KafkaEndpoints.source(bootstrap, "culprit-detection"),
                 List.of(KafkaEndpoints.alertSink(bootstrap), new IncidentStoreSink(runtime.database().url())),
                 KafkaEndpoints.deadLetterSink(bootstrap),
-                ioWaitRule)
+                rules)
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
+        publish(bootstrap, playFirst);
         Collector collector = Collector.start(collectors, runtime.dataDir(), bootstrap, Clock.systemUTC());
         return new Pipeline(collector, job, feed, console);
+    }
+
+    /** Events that go in before the collectors start, so that live samples do not overtake them in event time. */
+    private static void publish(String bootstrap, List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            for (Event e : events) {
+                producer.send(new ProducerRecord<>(Topics.of(e), null, e.ts(), e.host(), EventCodec.encode(e)));
+            }
+        }
     }
 
     public long alertsPrinted() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.iowait.IoWaitRule;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,8 +31,8 @@ class DemoPathEndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), anyIowait,
-                     new PrintStream(console, true, StandardCharsets.UTF_8), false, java.util.List.of())) {
+             Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), RuleSet.DEFAULT.withIowait(anyIowait),
+                     new PrintStream(console, true, StandardCharsets.UTF_8), false, java.util.List.of(), java.util.List.of())) {
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
                     assertThat(storedIncidents(runtime)).contains("e2e-host|iowait|iowait|open"));

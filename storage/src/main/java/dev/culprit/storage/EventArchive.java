@@ -84,9 +84,18 @@ public final class EventArchive {
 
     /** Reads a whole archive; a bad line is an error naming the file and line number. */
     public static List<Event> read(Path file) {
+        try {
+            return read(Files.newInputStream(file), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read archive " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a whole archive from a stream (closed when done); {@code file} names it in errors. */
+    public static List<Event> read(java.io.InputStream gzipped, String file) {
         List<Event> events = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+                new GZIPInputStream(gzipped), StandardCharsets.UTF_8))) {
             String header = in.readLine();
             JsonNode h = header == null ? null : JSON.readTree(header);
             if (h == null || !FORMAT.equals(h.path("format").asText())) {

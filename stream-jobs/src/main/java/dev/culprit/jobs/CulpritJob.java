@@ -8,7 +8,7 @@ import dev.culprit.events.Event;
 import dev.culprit.events.ProcessIoSample;
 import dev.culprit.jobs.serde.JsonTypeInfo;
 import dev.culprit.rules.iowait.IoWaitDetector;
-import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.rules.RuleSet;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -32,14 +32,14 @@ public final class CulpritJob {
     private final Source<Event, ?, ?> source;
     private final List<Sink<Alert>> alertSinks;
     private final Sink<DeadLetter> deadLetterSink;
-    private final IoWaitRule ioWaitRule;
+    private final RuleSet rules;
 
     public CulpritJob(Source<Event, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
-                      IoWaitRule ioWaitRule) {
+                      RuleSet rules) {
         this.source = source;
         this.alertSinks = List.copyOf(alertSinks);
         this.deadLetterSink = deadLetterSink;
-        this.ioWaitRule = ioWaitRule;
+        this.rules = rules;
     }
 
     public static WatermarkStrategy<Event> watermarks() {
@@ -55,7 +55,7 @@ public final class CulpritJob {
                 .filter(e -> e instanceof CpuSample || e instanceof DiskSample || e instanceof ProcessIoSample)
                 .name("io-samples")
                 .keyBy(Event::host, Types.STRING)
-                .process(new DetectorFunction<>(new IoWaitDetector(ioWaitRule)), JsonTypeInfo.of(Alert.class))
+                .process(new DetectorFunction<>(new IoWaitDetector(rules.iowait())), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector");
 
         DataStream<Alert> alerts = ioWaitAlerts

@@ -8,7 +8,7 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
-import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.Database;
 import dev.culprit.testkit.KafkaCluster;
 import dev.culprit.testkit.RealKafka;
@@ -83,7 +83,7 @@ class CulpritJobTest {
         new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "job-test"),
                 List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
                 KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()),
-                IoWaitRule.DEFAULT).build(env);
+                RuleSet.DEFAULT).build(env);
         JobClient job = env.executeAsync("culprit-job-test");
         try {
             List<Alert> alerts = read(kafka, Topics.ALERTS, Alert.class, 2);

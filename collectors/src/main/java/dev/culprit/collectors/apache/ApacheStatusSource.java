@@ -56,7 +56,8 @@ public final class ApacheStatusSource implements AutoCloseable {
 
     @Override
     public void close() {
-        timer.shutdownNow();
+        // Not shutdownNow: an interrupt in the middle of a spool write would close its FileChannel.
+        timer.shutdown();
         try {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -109,6 +109,10 @@ public final class Spool implements BatchSink, AutoCloseable {
                 tail.close();
                 openTail(end);
             }
+            if (!tail.isOpen()) {
+                // An interrupted writer closes a FileChannel under everyone: open it again.
+                tail = FileChannel.open(segments.get(tailBase), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            }
             CRC32 crc = new CRC32();
             crc.update(payload);
             ByteBuffer record = ByteBuffer.allocate(8 + payload.length);

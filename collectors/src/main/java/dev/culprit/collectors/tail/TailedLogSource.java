@@ -153,7 +153,8 @@ public final class TailedLogSource implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (timer != null) {
-            timer.shutdownNow();
+            // Not shutdownNow: an interrupt in the middle of a spool write would close its FileChannel.
+            timer.shutdown();
             try {
                 timer.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

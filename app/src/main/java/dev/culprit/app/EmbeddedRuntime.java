@@ -41,8 +41,18 @@ public final class EmbeddedRuntime implements AutoCloseable {
             kafka.close();
             throw e;
         }
+        try {
+            // Lets `culprit rules push --data-dir` find the broker, whose port changes per start.
+            Files.writeString(dataDir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers());
+        } catch (IOException e) {
+            kafka.close();
+            throw new UncheckedIOException("cannot write " + dataDir.resolve(BOOTSTRAP_FILE), e);
+        }
         return new EmbeddedRuntime(dataDir, kafka, database);
     }
+
+    /** The running embedded broker's address, written while it runs. */
+    public static final String BOOTSTRAP_FILE = "kafka.bootstrap";
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
@@ -69,6 +79,11 @@ public final class EmbeddedRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Files.deleteIfExists(dataDir.resolve(BOOTSTRAP_FILE));
+        } catch (IOException e) {
+            // a stale address file only misleads `rules push`, which then fails to connect and says so
+        }
         kafka.close();
     }
 }

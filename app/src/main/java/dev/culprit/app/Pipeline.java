@@ -56,7 +56,8 @@ public final class Pipeline implements AutoCloseable {
                 KafkaEndpoints.source(bootstrap, "culprit-detection"),
                 List.of(KafkaEndpoints.alertSink(bootstrap), new IncidentStoreSink(runtime.database().url())),
                 KafkaEndpoints.deadLetterSink(bootstrap),
-                rules)
+                rules,
+                KafkaEndpoints.ruleUpdates(bootstrap, "culprit-detection"))
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
         publish(bootstrap, playFirst);

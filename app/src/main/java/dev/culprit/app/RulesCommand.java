@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** {@code culprit rules}: the rule files the detectors run with. */
 @Command(name = "rules", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = "Rule files: one YAML file per kind (iowait, dos, mail) in a directory such as rules/.",
-        subcommands = RulesCommand.Check.class)
+        subcommands = {RulesCommand.Check.class, RulesCommand.Push.class})
 public final class RulesCommand implements Runnable {
 
     @Spec
@@ -70,6 +70,69 @@ public final class RulesCommand implements Runnable {
             out.flush();
             err.flush();
             return Culprit.EXIT_USAGE;
+        }
+    }
+
+    /** {@code culprit rules push DIR}: new rules for a running pipeline, in force within seconds. */
+    @Command(name = "push", mixinStandardHelpOptions = true,
+            description = {
+                "Checks the rule files in DIR and, when all are good, publishes them to the culprit.rules topic.",
+                "A running pipeline applies them from its next event on, without a restart. Rules with a mistake",
+                "are refused here (exit 2) and the rules in force stay."})
+    static final class Push implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = "rules",
+                description = "The rules directory (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @picocli.CommandLine.Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+                description = "The pipeline's Kafka (default: the embedded one running on --data-dir).")
+        String bootstrapServers;
+
+        @picocli.CommandLine.Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+                description = "Data directory of a running `culprit demo` (default: ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws Exception {
+            var err = spec.commandLine().getErr();
+            RuleFiles.Check check = RuleFiles.check(dir);
+            if (!check.ok()) {
+                check.problems().forEach(err::println);
+                err.println("culprit rules push: nothing pushed; the rules in force stay");
+                return Culprit.EXIT_USAGE;
+            }
+            String kafka = bootstrapServers;
+            Path addressFile = dataDir.resolve(EmbeddedRuntime.BOOTSTRAP_FILE);
+            if (kafka == null) {
+                if (!java.nio.file.Files.exists(addressFile)) {
+                    err.println("culprit rules push: no running pipeline in " + dataDir + " (no " + addressFile
+                            + "); pass --bootstrap-servers");
+                    return Culprit.EXIT_USAGE;
+                }
+                kafka = java.nio.file.Files.readString(addressFile).trim();
+            }
+            byte[] rules = dev.culprit.events.EventCodec.mapper().writeValueAsBytes(check.ruleSet());
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(java.util.Map.of(
+                    org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                    org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
+                    org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    org.apache.kafka.common.serialization.StringSerializer.class,
+                    org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                        dev.culprit.events.Topics.RULES, "rules", rules)).get();
+            } catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException e) {
+                err.println("culprit rules push: cannot publish to " + kafka + ": " + e.getMessage());
+                return Culprit.EXIT_RUNTIME;
+            }
+            spec.commandLine().getOut().println("pushed " + check.files().size() + " rule file(s) from " + dir + " to " + kafka);
+            return 0;
         }
     }
 }

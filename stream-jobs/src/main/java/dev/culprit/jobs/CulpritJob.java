@@ -9,6 +9,7 @@ import dev.culprit.events.ProcessIoSample;
 import dev.culprit.jobs.serde.JsonTypeInfo;
 import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.RuleSet;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,13 +34,19 @@ public final class CulpritJob {
     private final List<Sink<Alert>> alertSinks;
     private final Sink<DeadLetter> deadLetterSink;
     private final RuleSet rules;
+    private final Source<RuleSet, ?, ?> ruleUpdates;
 
+    /**
+     * @param rules the rules in force at start
+     * @param ruleUpdates rules pushed while the job runs ({@code culprit rules push}), or null
+     */
     public CulpritJob(Source<Event, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
-                      RuleSet rules) {
+                      RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates) {
         this.source = source;
         this.alertSinks = List.copyOf(alertSinks);
         this.deadLetterSink = deadLetterSink;
         this.rules = rules;
+        this.ruleUpdates = ruleUpdates;
     }
 
     public static WatermarkStrategy<Event> watermarks() {
@@ -48,14 +55,26 @@ public final class CulpritJob {
                 .withIdleness(IDLENESS);
     }
 
+    /** Pushed rules; without a rules source, a stream that ends at once (its end holds no watermark back). */
+    private DataStream<RuleSet> ruleStream(StreamExecutionEnvironment env) {
+        if (ruleUpdates == null) {
+            return env.fromData(JsonTypeInfo.of(RuleSet.class), rules).name("rules-at-start");
+        }
+        WatermarkStrategy<RuleSet> idleMostOfTheTime = WatermarkStrategy.<RuleSet>forMonotonousTimestamps().withIdleness(IDLENESS);
+        return env.fromSource(ruleUpdates, idleMostOfTheTime, "rule-updates", JsonTypeInfo.of(RuleSet.class));
+    }
+
     public void build(StreamExecutionEnvironment env) {
         DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class));
+
+        BroadcastStream<RuleSet> rulesInForce = ruleStream(env).broadcast(DetectorFunction.RULES);
 
         DataStream<Alert> ioWaitAlerts = events
                 .filter(e -> e instanceof CpuSample || e instanceof DiskSample || e instanceof ProcessIoSample)
                 .name("io-samples")
                 .keyBy(Event::host, Types.STRING)
-                .process(new DetectorFunction<>(new IoWaitDetector(rules.iowait())), JsonTypeInfo.of(Alert.class))
+                .connect(rulesInForce)
+                .process(new DetectorFunction<>(rules, r -> new IoWaitDetector(r.iowait())), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector");
 
         DataStream<Alert> alerts = ioWaitAlerts

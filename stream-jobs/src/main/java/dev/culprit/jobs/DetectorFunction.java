@@ -4,36 +4,110 @@ import dev.culprit.events.Alert;
 import dev.culprit.events.Event;
 import dev.culprit.jobs.serde.JsonTypeInfo;
 import dev.culprit.rules.Detector;
+import dev.culprit.rules.RuleSet;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hosts one plain-Java {@link Detector} per host: the detector's memory lives in keyed state,
- * events reach it in event-time order, and its alerts flow on.
+ * Hosts one plain-Java {@link Detector} per host. The detector's memory lives in keyed state;
+ * the rules it judges by arrive on a broadcast stream and apply from the next event on.
+ *
+ * <p>Events wait in keyed state until the watermark passes their timestamp, so a replay at any
+ * speed, or a burst that arrives out of order, gives the detector the same sequence. An event
+ * that arrives behind the watermark is late: it is counted (metric {@code lateEvents}) and still
+ * judged at once, never dropped.
  */
-public final class DetectorFunction<S> extends EventTimeOrderedFunction<Alert> {
+public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<String, Event, RuleSet, Alert> {
 
-    private final Detector<S> detector;
-    private transient ValueState<S> state;
+    /** The rules in force, the same for every host and every detection. */
+    public static final MapStateDescriptor<String, RuleSet> RULES =
+            new MapStateDescriptor<>("rules-in-force", Types.STRING, JsonTypeInfo.of(RuleSet.class));
+    private static final String CURRENT = "current";
+    private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
 
-    public DetectorFunction(Detector<S> detector) {
-        this.detector = detector;
+    private final RuleSet initialRules;
+    private final DetectorFactory<S> factory;
+    private transient MapState<Long, List<Event>> pending;
+    private transient ValueState<S> memory;
+    private transient Counter lateEvents;
+
+    public DetectorFunction(RuleSet initialRules, DetectorFactory<S> factory) {
+        this.initialRules = initialRules;
+        this.factory = factory;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        super.open(openContext);
-        state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("detector-state", JsonTypeInfo.of(detector.stateType())));
+        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "pending-events", Types.LONG, new ListTypeInfo<>(JsonTypeInfo.of(Event.class))));
+        memory = getRuntimeContext().getState(new ValueStateDescriptor<>(
+                "detector-memory", JsonTypeInfo.of(factory.forRules(initialRules).stateType())));
+        lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
     }
 
     @Override
-    protected void onEvent(Event event, Collector<Alert> out) throws Exception {
-        S current = state.value();
+    public void processElement(Event event, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
+        if (event.ts() <= ctx.timerService().currentWatermark()) {
+            lateEvents.inc();
+            judge(event, rulesIn(ctx.getBroadcastState(RULES)), out);
+            return;
+        }
+        List<Event> atTs = pending.get(event.ts());
+        if (atTs == null) {
+            atTs = new ArrayList<>();
+            // One timer per distinct timestamp: it fires once the watermark has passed it.
+            ctx.timerService().registerEventTimeTimer(event.ts());
+        }
+        atTs.add(event);
+        pending.put(event.ts(), atTs);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        List<Event> due = pending.get(timestamp);
+        if (due == null) {
+            return;
+        }
+        pending.remove(timestamp);
+        RuleSet rules = rulesIn(ctx.getBroadcastState(RULES));
+        for (Event event : due) {
+            judge(event, rules, out);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(RuleSet rules, Context ctx, Collector<Alert> out) throws Exception {
+        ctx.getBroadcastState(RULES).put(CURRENT, rules);
+        LOG.info("rules now in force: {}", rules);
+    }
+
+    private void judge(Event event, RuleSet rules, Collector<Alert> out) throws Exception {
+        Detector<S> detector = factory.forRules(rules);
+        S current = memory.value();
         Detector.Transition<S> next = detector.onEvent(current == null ? detector.initialState() : current, event);
-        state.update(next.state());
+        memory.update(next.state());
         next.alerts().forEach(out::collect);
+    }
+
+    private RuleSet rulesIn(ReadOnlyBroadcastState<String, RuleSet> state) throws Exception {
+        RuleSet pushed = state.get(CURRENT);
+        return pushed != null ? pushed : initialRules;
+    }
+
+    public long lateEventCount() {
+        return lateEvents.getCount();
     }
 }

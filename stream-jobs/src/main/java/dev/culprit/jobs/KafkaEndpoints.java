@@ -6,6 +6,8 @@ import dev.culprit.events.Event;
 import dev.culprit.events.Topics;
 import dev.culprit.jobs.serde.EventDeserializer;
 import dev.culprit.jobs.serde.EventRecordSerializer;
+import dev.culprit.jobs.serde.RuleSetDeserializer;
+import dev.culprit.rules.RuleSet;
 import java.util.List;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -31,6 +33,17 @@ public final class KafkaEndpoints {
                 .setDeserializer(new EventDeserializer())
                 // Collectors publish in transactions: see only what they committed.
                 .setProperty("isolation.level", "read_committed")
+                .build();
+    }
+
+    /** Rules pushed from now on ({@code culprit rules push}); the rules given at start stay until then. */
+    public static KafkaSource<RuleSet> ruleUpdates(String bootstrapServers, String groupId) {
+        return KafkaSource.<RuleSet>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(Topics.RULES)
+                .setGroupId(groupId + "-rules")
+                .setStartingOffsets(OffsetsInitializer.latest())
+                .setDeserializer(new RuleSetDeserializer())
                 .build();
     }
 

@@ -9,9 +9,11 @@ import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.iowait.IoWaitRule;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import dev.culprit.rules.RuleSet;
+import java.util.List;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 /** The detector host under Flink's operator test harness: keyed state, event-time timers, late events, restore. */
@@ -23,9 +25,17 @@ class DetectorFunctionHarnessTest {
         return new CpuSample(host, "proc", second * 1000, 1, 1000, iowait, 5, 5, 60, null, null, null);
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Alert> harness() throws Exception {
-        return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new DetectorFunction<>(new IoWaitDetector(RULE))), Event::host, Types.STRING);
+    /** Moves event time on both inputs, as the job's sources do. */
+    private static void advance(KeyedBroadcastOperatorTestHarness<String, Event, RuleSet, Alert> h, long to) throws Exception {
+        h.processWatermark(new Watermark(to));
+        h.processBroadcastWatermark(new Watermark(to));
+    }
+
+    private static KeyedBroadcastOperatorTestHarness<String, Event, RuleSet, Alert> harness() throws Exception {
+        return new KeyedBroadcastOperatorTestHarness<>(
+                new CoBroadcastWithKeyedOperator<>(new DetectorFunction<>(RuleSet.DEFAULT.withIowait(RULE),
+                        rules -> new IoWaitDetector(rules.iowait())), List.of(DetectorFunction.RULES)),
+                Event::host, Types.STRING, 1, 1, 0);
     }
 
     @Test
@@ -38,7 +48,7 @@ class DetectorFunctionHarnessTest {
             }
             assertThat(h.extractOutputValues()).as("nothing before the watermark passes").isEmpty();
 
-            h.processWatermark(new Watermark(12_000));
+            advance(h, 12_000);
 
             assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
             assertThat(h.extractOutputValues().get(0).incident().start()).isEqualTo(0);
@@ -50,14 +60,36 @@ class DetectorFunctionHarnessTest {
     void aLateEventIsCountedAndStillJudged() throws Exception {
         try (var h = harness()) {
             h.open();
-            h.processWatermark(new Watermark(100_000));
+            advance(h, 100_000);
             for (int s = 0; s <= 10; s++) {
                 h.processElement(cpu("web1", s, 40), s * 1000L); // all behind the watermark
             }
 
             assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
-            assertThat(((DetectorFunction<?>) ((KeyedProcessOperator<?, ?, ?>) h.getOperator()).getUserFunction())
+            assertThat(((DetectorFunction<?>) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) h.getOperator()).getUserFunction())
                     .lateEventCount()).isEqualTo(11);
+        }
+    }
+
+    @Test
+    void aPushedRuleAppliesFromTheNextEventOn() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processBroadcastElement(RuleSet.DEFAULT.withIowait(RULE.withIowaitPct(50)), 0);
+            for (int s = 0; s <= 12; s++) {
+                h.processElement(cpu("web1", s, 25), s * 1000L);
+            }
+            advance(h, 12_000);
+            assertThat(h.extractOutputValues()).as("25 % under a pushed 50 % rule").isEmpty();
+
+            h.processBroadcastElement(RuleSet.DEFAULT.withIowait(RULE), 12_000);
+            for (int s = 13; s <= 25; s++) {
+                h.processElement(cpu("web1", s, 25), s * 1000L);
+            }
+            advance(h, 25_000);
+
+            assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+            assertThat(h.extractOutputValues().get(0).incident().start()).isEqualTo(13_000);
         }
     }
 
@@ -69,7 +101,7 @@ class DetectorFunctionHarnessTest {
                 h.processElement(cpu("busy", s, 40), s * 1000L);
                 h.processElement(cpu("quiet", s, 1), s * 1000L);
             }
-            h.processWatermark(new Watermark(12_000));
+            advance(h, 12_000);
 
             assertThat(h.extractOutputValues()).extracting(Alert::host).containsExactly("busy");
         }
@@ -83,7 +115,7 @@ class DetectorFunctionHarnessTest {
             for (int s = 0; s <= 15; s++) {
                 h.processElement(cpu("web1", s, 40), s * 1000L);
             }
-            h.processWatermark(new Watermark(15_000));
+            advance(h, 15_000);
             assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
             snapshot = h.snapshot(1, 15_000);
         }
@@ -93,7 +125,7 @@ class DetectorFunctionHarnessTest {
             for (int s = 16; s <= 60; s++) {
                 restored.processElement(cpu("web1", s, 1), s * 1000L);
             }
-            restored.processWatermark(new Watermark(60_000));
+            advance(restored, 60_000);
 
             assertThat(restored.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.RESOLVED);
             assertThat(restored.extractOutputValues().get(0).incident().end()).isEqualTo(16_000L);

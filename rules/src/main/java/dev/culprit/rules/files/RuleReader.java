@@ -71,15 +71,15 @@ final class RuleReader {
         return fallback;
     }
 
-    /** A percentage threshold: above 0 (0 would always hold) and at most 100. */
+    /** A percentage threshold from 0 to 100; 0 holds on any host, which is how to try a pipeline out. */
     double percent(String path, double fallback) {
         Entry entry = entry(path);
         Double value = number(entry, path, "a percentage");
         if (value == null) {
             return fallback;
         }
-        if (value <= 0 || value > 100) {
-            problem(entry, path + ": expected a percentage above 0 and at most 100, got " + text(entry));
+        if (value < 0 || value > 100) {
+            problem(entry, path + ": expected a percentage from 0 to 100, got " + text(entry));
             return fallback;
         }
         return value;

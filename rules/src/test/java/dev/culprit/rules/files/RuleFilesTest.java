@@ -279,7 +279,7 @@ class RuleFilesTest {
                 at("dos.yaml", 5) + "thresholds.rateFactor: expected a number above 1 "
                         + "(a rate at its own baseline is normal traffic), got 1",
                 at("dos.yaml", 6) + "thresholds.minRequestsPerSec: expected a number above 0, got 0",
-                at("dos.yaml", 7) + "thresholds.saturationPct: expected a percentage above 0 and at most 100, got 120",
+                at("dos.yaml", 7) + "thresholds.saturationPct: expected a percentage from 0 to 100, got 120",
                 at("dos.yaml", 8) + "thresholds.deniedPerSec: expected a number above 0, got -3",
                 at("mail.yaml", 2) + "window: expected a duration above 0, got '0m'",
                 at("mail.yaml", 4) + "thresholds.sameSubject: expected a whole number of at least 1, got -1");
@@ -381,7 +381,7 @@ class RuleFilesTest {
         write("iowait.yaml", """
                 kind: iowait
                 thresholds:
-                  iowaitPct: 0
+                  iowaitPct: 101
                   diskQueueSize: -1
                 """);
         write("mail.yaml", "kind: mail\n");

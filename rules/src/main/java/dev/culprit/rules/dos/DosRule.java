@@ -10,8 +10,10 @@ import java.io.Serializable;
  * first polled rate, so a flood already running when watching starts is learned as normal until it
  * ends; saturation and mod_evasive still catch it.
  *
- * @param rateFactor rate ≥ this × the EWMA baseline of the rate...
- * @param minRequestsPerSec ...and ≥ this many requests/s (a quiet site tripling is no flood)
+ * @param rateFactor rate ≥ this × the EWMA baseline of the rate... (daily swings of a site's traffic
+ *     stay within a factor of a few over a five-minute half-life; a flood multiplies it)
+ * @param minRequestsPerSec ...and ≥ this many requests/s (a quiet site tripling is no flood; one
+ *     client of curl alone makes 150/s, a load tool thousands)
  * @param baselineHalfLifeMs half-life of the rate's EWMA baseline; the baseline does not learn
  *     while the condition holds, so a long attack does not become normal
  * @param saturationPct busy workers as a share of every scoreboard slot (busy, idle and open) at or

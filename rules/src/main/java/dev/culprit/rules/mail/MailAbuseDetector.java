@@ -115,9 +115,8 @@ public final class MailAbuseDetector {
         Map<String, Script> scripts = new LinkedHashMap<>(state.scripts());
         Map<String, Map<String, Long>> callers = new LinkedHashMap<>(state.callers());
         if (event instanceof ApacheStatus status) {
-            if (!noteCallers(status, callers, now)) {
-                return new Step(state, List.of());
-            }
+            // Any poll moves event time on, so a quiet host's incidents still resolve.
+            noteCallers(status, callers, now);
         } else if (event instanceof PhpMail mail) {
             if (!firstSeen.containsKey(mail.script())) {
                 firstSeen = new LinkedHashMap<>(firstSeen);
@@ -142,9 +141,8 @@ public final class MailAbuseDetector {
         return new Step(new State(firstSeen, scripts, callers), alerts);
     }
 
-    /** Remembers who requested which PHP file; false when the poll shows nobody. */
-    private static boolean noteCallers(ApacheStatus status, Map<String, Map<String, Long>> callers, long now) {
-        boolean noted = false;
+    /** Remembers who requested which PHP file. */
+    private static void noteCallers(ApacheStatus status, Map<String, Map<String, Long>> callers, long now) {
         for (WorkerRequest w : status.workers()) {
             String path = urlPath(w.request());
             if (w.client() == null || path == null || !path.toLowerCase(Locale.ROOT).endsWith(".php")) {
@@ -153,9 +151,7 @@ public final class MailAbuseDetector {
             Map<String, Long> clients = new LinkedHashMap<>(callers.getOrDefault(path, Map.of()));
             clients.put(w.client(), now);
             callers.put(path, capped(clients, MAX_CLIENTS_PER_PATH));
-            noted = true;
         }
-        return noted;
     }
 
     private Script withMail(Script script, PhpMail mail, long now) {

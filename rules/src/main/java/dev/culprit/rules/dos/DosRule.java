@@ -5,14 +5,26 @@ import java.io.Serializable;
 /**
  * When a host is under a request flood. The condition holds while the request rate is both far
  * above its own recent baseline and above an absolute floor, or while the scoreboard stays
- * saturated, or while mod_evasive blacklists or denies clients; it must hold for {@code forMs}.
+ * saturated, or while mod_evasive blacklists or denies clients; a rate or saturation breach must
+ * hold for {@code forMs}, mod_evasive's own verdicts count at once. The baseline starts at the
+ * first polled rate, so a flood already running when watching starts is learned as normal until it
+ * ends; saturation and mod_evasive still catch it.
  *
- * @param rateFactor rate ≥ this × the EWMA baseline of the rate...
- * @param minRequestsPerSec ...and ≥ this many requests/s (a quiet site tripling is no flood)
+ * @param rateFactor rate ≥ this × the EWMA baseline of the rate... (daily swings of a site's traffic
+ *     stay within a factor of a few over a five-minute half-life; a flood multiplies it)
+ * @param minRequestsPerSec ...and ≥ this many requests/s (a quiet site tripling is no flood; one
+ *     client of curl alone makes 150/s, a load tool thousands)
  * @param baselineHalfLifeMs half-life of the rate's EWMA baseline; the baseline does not learn
  *     while the condition holds, so a long attack does not become normal
- * @param saturationPct busy / (busy + idle) workers at or above this is saturation
- * @param deniedPerSec mod_evasive denials per second (all clients) that count as an attack on their own
+ * @param saturationPct busy workers as a share of every scoreboard slot (busy, idle and open) at or
+ *     above this is saturation, and makes the incident critical: visitors then wait for a worker.
+ *     Open slots count because Apache still starts workers into them: prefork ramping up under load
+ *     shows 0 idle workers while most slots are free (captured: 18 busy, 0 idle, 132 open). The
+ *     scoreboard is as long as the MaxRequestWorkers limit on Debian's MPM defaults; without a
+ *     scoreboard, busy / (busy + idle).
+ * @param deniedPerSec mod_evasive denials per second (all clients) that count as an attack on their
+ *     own. One blacklisted address at curl's pace is denied some 100 times a second, and a visitor
+ *     who trips DOSPageCount by reloading is denied a few times, so 20 tells the two apart
  * @param topClients how many client addresses and URLs an incident names
  */
 public record DosRule(

@@ -1,0 +1,444 @@
+package dev.culprit.rules.dos;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.ApacheStatus;
+import dev.culprit.events.ApacheStatus.WorkerRequest;
+import dev.culprit.events.Culprit;
+import dev.culprit.events.EvasiveEvent;
+import dev.culprit.events.Event;
+import dev.culprit.events.Incident;
+import dev.culprit.events.IncidentKind;
+import dev.culprit.events.Schema;
+import dev.culprit.events.Severity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Decides, one host's mod_status polls and mod_evasive events at a time and in event-time order,
+ * whether the host is under a request flood, and turns each ongoing flood into one incident:
+ * {@code firing} once, {@code update} when the clients it blames or its severity change,
+ * {@code resolved} once clear for the cool-down.
+ *
+ * <p>The condition holds while the polled request rate is {@code rateFactor} times its baseline
+ * and above the floor, while the scoreboard is saturated, while mod_evasive denies at least
+ * {@code deniedPerSec} requests a second, or in the second after it blacklists an address. A rate
+ * or saturation breach must hold for {@code forMs}; mod_evasive's judgement has already waited
+ * for its own page and site intervals, so a blacklisting or a denial burst fires at once.
+ * mod_evasive saying that it is misconfigured is no attack: it never holds the condition, and is
+ * only noted in the summary of an incident that something else opened.
+ *
+ * <p>Who is blamed: a client address that mod_evasive denied or blacklisted, or one that holds at
+ * least {@value #CROWDING_MIN_WORKERS} busy workers and {@value #CROWDING_FACTOR} times what each
+ * other client in the same ExtendedStatus table holds on average. Browsers keep a handful of
+ * connections and a worker is busy only while it serves one, so a normal visitor holds one or two
+ * workers however busy the site is; a flood from one address holds many at once. (An address
+ * that fronts many users — a proxy or CDN without mod_remoteip — can look the same; the evidence
+ * says so by showing only {@code workers}, no denials.) The status page's own request is not
+ * counted. Clients are ranked by denials, then blacklisting, then busy workers. A targeted file or
+ * URL is named when it drew at least {@value #TARGET_SHARE} of all denials or a crowding client held
+ * {@value #CROWDING_MIN_WORKERS} workers on it. The peak rate, saturation and denial rate are in the
+ * summary.
+ *
+ * <p>Plain Java: the state goes in and comes out as a value, so a Flink function can keep it in
+ * keyed state and a unit test can drive it directly. It grows with the number of distinct
+ * clients blamed, not of requests; targets are kept to the {@value #MAX_TARGETS} most hit.
+ */
+public final class DosDetector {
+
+    public static final String SOURCE = "dos-detector";
+
+    /** Fewest busy workers a client with no denials must hold to be blamed for its share. */
+    static final int CROWDING_MIN_WORKERS = 5;
+    /** How far above the other clients' average a client's busy workers must be. */
+    static final double CROWDING_FACTOR = 4;
+    /** Targets remembered at once; beyond it the least hit one is forgotten. */
+    static final int MAX_TARGETS = 100;
+    /** URLs named per client. */
+    static final int URLS_PER_CLIENT = 5;
+    /**
+     * Share of all denials a file must draw to be named: a flood of distinct URLs (tripping
+     * DOSSiteCount) has no target but the site, and naming its pages one denial each says nothing.
+     */
+    static final double TARGET_SHARE = 0.05;
+    /** How long a blacklisting alone holds the condition. */
+    static final long BLACKLISTING_HOLD_MS = 1_000;
+
+    private static final String STATUS_PAGE = "/server-status";
+
+    private final DosRule rule;
+
+    public DosDetector(DosRule rule) {
+        this.rule = Objects.requireNonNull(rule);
+    }
+
+    /**
+     * The latest poll and the rate's learned baseline.
+     *
+     * @param baseline EWMA of requests/s; null until the first rate; frozen while the condition holds
+     * @param baselineTs when the baseline last learned
+     * @param rate the latest poll's requests/s; null when it had none (first poll, restart)
+     * @param saturationPct the latest poll's busy share of all worker slots; null when unknown
+     */
+    public record Load(Double baseline, Long baselineTs, Double rate, Double saturationPct) {
+
+        static final Load EMPTY = new Load(null, null, null, null);
+    }
+
+    /**
+     * What mod_evasive said lately: denials in the latest two seconds seen, the latest blacklisting,
+     * and the latest misconfiguration.
+     */
+    public record Evasive(long second, long deniedInSecond, long deniedInPreviousSecond, Long lastBlacklisting,
+                          String problem, Long problemTs) {
+
+        static final Evasive EMPTY = new Evasive(Long.MIN_VALUE, 0, 0, null, null, null);
+    }
+
+    /**
+     * One client address as seen while it could be blamed.
+     *
+     * @param workers the most busy workers it held in one poll
+     * @param crowding whether it ever held far more workers than the other clients
+     * @param urls the first few distinct files (denials) or URL paths (workers) it asked for
+     */
+    public record Client(long denied, boolean blacklisted, int workers, boolean crowding, List<String> urls,
+                         String vhost, long lastSeen) {}
+
+    /** A file or URL path the blamed clients hit. */
+    public record Target(long denied, int workers, String vhost, long lastSeen) {}
+
+    /** Highest figures since the condition began. */
+    public record Peaks(Double rate, Double saturationPct, long deniedPerSec) {
+
+        static final Peaks EMPTY = new Peaks(null, null, 0);
+    }
+
+    /** What the detector remembers about one host between events. */
+    public record State(Load load, Evasive evasive, Map<String, Client> clients, Map<String, Target> targets,
+                        Peaks peaks, Long breachSince, Long clearSince, Incident open, long lastAlertTs) {
+
+        public static final State EMPTY = new State(Load.EMPTY, Evasive.EMPTY, Map.of(), Map.of(), Peaks.EMPTY,
+                null, null, null, Long.MIN_VALUE);
+    }
+
+    /** The next state and the alerts this event caused. */
+    public record Step(State state, List<Alert> alerts) {}
+
+    public Step onEvent(State state, Event event) {
+        long now = event.ts();
+        Load load = state.load();
+        Evasive evasive = state.evasive();
+        Map<String, Client> clients = new LinkedHashMap<>(state.clients());
+        Map<String, Target> targets = new LinkedHashMap<>(state.targets());
+        if (event instanceof ApacheStatus status) {
+            if (!status.reachable()) {
+                // A status page that times out under the flood tells nothing new about it.
+                return new Step(state, List.of());
+            }
+            load = new Load(load.baseline(), load.baselineTs(), status.requestsPerSec(), saturationPct(status));
+            noteWorkers(status, clients, targets, now);
+        } else if (event instanceof EvasiveEvent e) {
+            switch (e.kind()) {
+                case DENIED -> {
+                    evasive = withDenials(evasive, now, e.count());
+                    if (e.client() != null) {
+                        Client c = clients.getOrDefault(e.client(), newClient(now));
+                        clients.put(e.client(), new Client(c.denied() + e.count(), c.blacklisted(), c.workers(),
+                                c.crowding(), withUrl(c.urls(), e.path()), c.vhost(), now));
+                    }
+                    if (e.path() != null) {
+                        Target t = targets.getOrDefault(e.path(), new Target(0, 0, null, now));
+                        putTarget(targets, e.path(), new Target(t.denied() + e.count(), t.workers(), t.vhost(), now));
+                    }
+                }
+                case BLACKLISTED -> {
+                    evasive = new Evasive(evasive.second(), evasive.deniedInSecond(), evasive.deniedInPreviousSecond(),
+                            now, evasive.problem(), evasive.problemTs());
+                    if (e.client() != null) {
+                        Client c = clients.getOrDefault(e.client(), newClient(now));
+                        clients.put(e.client(), new Client(c.denied(), true, c.workers(), c.crowding(), c.urls(),
+                                c.vhost(), now));
+                    }
+                }
+                case MISCONFIGURED -> evasive = new Evasive(evasive.second(), evasive.deniedInSecond(),
+                        evasive.deniedInPreviousSecond(), evasive.lastBlacklisting(), e.detail(), now);
+            }
+        } else {
+            return new Step(state, List.of());
+        }
+
+        boolean rateBreach = load.rate() != null && load.baseline() != null
+                && load.rate() >= rule.minRequestsPerSec() && load.rate() >= rule.rateFactor() * load.baseline();
+        boolean saturated = load.saturationPct() != null && load.saturationPct() >= rule.saturationPct();
+        long deniedPerSec = deniedPerSec(evasive, now);
+        boolean evasiveBreach = deniedPerSec >= rule.deniedPerSec()
+                || (evasive.lastBlacklisting() != null && now - evasive.lastBlacklisting() < BLACKLISTING_HOLD_MS);
+        boolean breached = rateBreach || saturated || evasiveBreach;
+
+        if (event instanceof ApacheStatus && !breached && load.rate() != null) {
+            load = learn(load, now);
+        }
+        Incident open = state.open();
+        Peaks peaks = state.peaks();
+        if (breached) {
+            peaks = new Peaks(max(peaks.rate(), load.rate()), max(peaks.saturationPct(), load.saturationPct()),
+                    Math.max(peaks.deniedPerSec(), deniedPerSec));
+        } else if (open == null) {
+            peaks = Peaks.EMPTY;
+            forgetOlderThan(now - Math.max(rule.forMs(), rule.cooldownMs()), clients, targets);
+        }
+
+        Long breachSince = breached ? (state.breachSince() != null ? state.breachSince() : now) : null;
+        Long clearSince = breached ? null : (state.clearSince() != null ? state.clearSince() : now);
+        long lastAlertTs = state.lastAlertTs();
+        List<Alert> alerts = new ArrayList<>();
+        String host = event.host();
+
+        if (open == null && breachSince != null && (now - breachSince >= rule.forMs() || evasiveBreach)) {
+            open = incident(host, breachSince, null, load, evasive, clients, targets, peaks);
+            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.FIRING, open));
+            lastAlertTs = now;
+        } else if (open != null && breached) {
+            Incident current = incident(host, open.start(), null, load, evasive, clients, targets, peaks);
+            boolean changed = current.severity() != open.severity() || !names(current).equals(names(open));
+            if (changed && now - lastAlertTs >= rule.minUpdateMs()) {
+                open = current;
+                alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.UPDATE, open));
+                lastAlertTs = now;
+            }
+        } else if (open != null && clearSince != null && now - clearSince >= rule.cooldownMs()) {
+            // The resolved incident is the one kept: it carries the whole flood's figures, not the last update's.
+            Incident closed = incident(host, open.start(), clearSince, load, evasive, clients, targets, peaks);
+            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.RESOLVED, closed));
+            open = null;
+            lastAlertTs = now;
+            clients.clear();
+            targets.clear();
+            peaks = Peaks.EMPTY;
+        }
+        return new Step(new State(load, evasive, clients, targets, peaks, breachSince, clearSince, open, lastAlertTs),
+                alerts);
+    }
+
+    /** Busy share of every worker slot Apache may use: prefork still spawning shows 0 idle but free slots. */
+    private static Double saturationPct(ApacheStatus status) {
+        if (status.busyWorkers() == null) {
+            return null;
+        }
+        int slots = status.scoreboard().values().stream().mapToInt(Integer::intValue).sum();
+        if (slots == 0) {
+            slots = status.busyWorkers() + (status.idleWorkers() == null ? 0 : status.idleWorkers());
+        }
+        return slots == 0 ? null : 100.0 * status.busyWorkers() / slots;
+    }
+
+    private Load learn(Load load, long now) {
+        if (load.baseline() == null) {
+            return new Load(load.rate(), now, load.rate(), load.saturationPct());
+        }
+        double alpha = 1 - Math.pow(0.5, (double) Math.max(0, now - load.baselineTs()) / rule.baselineHalfLifeMs());
+        return new Load(load.baseline() + alpha * (load.rate() - load.baseline()), now, load.rate(), load.saturationPct());
+    }
+
+    private static Evasive withDenials(Evasive evasive, long now, long count) {
+        long second = Math.floorDiv(now, 1000);
+        if (second == evasive.second()) {
+            return new Evasive(second, evasive.deniedInSecond() + count, evasive.deniedInPreviousSecond(),
+                    evasive.lastBlacklisting(), evasive.problem(), evasive.problemTs());
+        }
+        long previous = second - 1 == evasive.second() ? evasive.deniedInSecond() : 0;
+        return new Evasive(second, count, previous, evasive.lastBlacklisting(), evasive.problem(), evasive.problemTs());
+    }
+
+    /** Denials in the current second so far or the last full one, whichever is higher. */
+    private static long deniedPerSec(Evasive evasive, long now) {
+        long second = Math.floorDiv(now, 1000);
+        if (second == evasive.second()) {
+            return Math.max(evasive.deniedInSecond(), evasive.deniedInPreviousSecond());
+        }
+        return second - 1 == evasive.second() ? evasive.deniedInSecond() : 0;
+    }
+
+    /** Counts who holds the busy workers; only crowding clients' URLs become targets. */
+    private void noteWorkers(ApacheStatus status, Map<String, Client> clients, Map<String, Target> targets, long now) {
+        Map<String, List<WorkerRequest>> byClient = new LinkedHashMap<>();
+        for (WorkerRequest w : status.workers()) {
+            String path = urlPath(w.request());
+            if (w.client() == null || STATUS_PAGE.equals(path)) {
+                continue;
+            }
+            byClient.computeIfAbsent(w.client(), k -> new ArrayList<>()).add(w);
+        }
+        int total = byClient.values().stream().mapToInt(List::size).sum();
+        for (Map.Entry<String, List<WorkerRequest>> entry : byClient.entrySet()) {
+            int held = entry.getValue().size();
+            double others = byClient.size() == 1 ? 0 : (double) (total - held) / (byClient.size() - 1);
+            boolean crowding = held >= CROWDING_MIN_WORKERS && held >= CROWDING_FACTOR * others;
+            Client c = clients.get(entry.getKey());
+            if (c == null && !crowding) {
+                continue; // a normal visitor: not worth remembering
+            }
+            c = c == null ? newClient(now) : c;
+            List<String> urls = c.urls();
+            String vhost = c.vhost();
+            Map<String, Integer> perPath = new LinkedHashMap<>();
+            for (WorkerRequest w : entry.getValue()) {
+                String path = urlPath(w.request());
+                urls = withUrl(urls, path);
+                vhost = w.vhost() != null ? w.vhost() : vhost;
+                if (path != null) {
+                    perPath.merge(path, 1, Integer::sum);
+                }
+            }
+            clients.put(entry.getKey(), new Client(c.denied(), c.blacklisted(), Math.max(c.workers(), held),
+                    c.crowding() || crowding, urls, vhost, now));
+            if (crowding) {
+                String clientVhost = vhost;
+                perPath.forEach((path, n) -> {
+                    Target t = targets.getOrDefault(path, new Target(0, 0, clientVhost, now));
+                    putTarget(targets, path, new Target(t.denied(), Math.max(t.workers(), n), clientVhost, now));
+                });
+            }
+        }
+    }
+
+    /** {@code GET /a/b.php?x=1 HTTP/1.1} → {@code /a/b.php}; null when the request has no path. */
+    static String urlPath(String request) {
+        if (request == null) {
+            return null;
+        }
+        String[] parts = request.trim().split("\\s+");
+        if (parts.length < 2 || !parts[1].startsWith("/")) {
+            return null;
+        }
+        int query = parts[1].indexOf('?');
+        return query < 0 ? parts[1] : parts[1].substring(0, query);
+    }
+
+    private static Client newClient(long now) {
+        return new Client(0, false, 0, false, List.of(), null, now);
+    }
+
+    private static List<String> withUrl(List<String> urls, String url) {
+        if (url == null || urls.contains(url) || urls.size() >= URLS_PER_CLIENT) {
+            return urls;
+        }
+        List<String> more = new ArrayList<>(urls);
+        more.add(url);
+        return more;
+    }
+
+    /** Keeps the most hit targets: a flood of random URLs must not grow the state without end. */
+    private static void putTarget(Map<String, Target> targets, String path, Target target) {
+        if (!targets.containsKey(path) && targets.size() >= MAX_TARGETS) {
+            targets.entrySet().stream()
+                    .min(Comparator.comparingLong((Map.Entry<String, Target> e) -> e.getValue().denied() + e.getValue().workers())
+                            .thenComparingLong(e -> e.getValue().lastSeen()))
+                    .map(Map.Entry::getKey)
+                    .ifPresent(targets::remove);
+        }
+        targets.put(path, target);
+    }
+
+    private static void forgetOlderThan(long cutoff, Map<String, Client> clients, Map<String, Target> targets) {
+        clients.values().removeIf(c -> c.lastSeen() < cutoff);
+        targets.values().removeIf(t -> t.lastSeen() < cutoff);
+    }
+
+    private static Double max(Double a, Double b) {
+        return a == null ? b : b == null ? a : Double.valueOf(Math.max(a, b));
+    }
+
+    private static boolean blamed(Client c) {
+        return c.denied() > 0 || c.blacklisted() || c.crowding();
+    }
+
+    private Incident incident(String host, long start, Long end, Load load, Evasive evasive,
+                              Map<String, Client> clients, Map<String, Target> targets, Peaks peaks) {
+        List<Map.Entry<String, Client>> blamed = clients.entrySet().stream()
+                .filter(e -> blamed(e.getValue()))
+                .sorted(Comparator.comparingLong((Map.Entry<String, Client> e) -> e.getValue().denied()).reversed()
+                        .thenComparing(e -> !e.getValue().blacklisted())
+                        .thenComparing(Comparator.comparingInt((Map.Entry<String, Client> e) -> e.getValue().workers()).reversed())
+                        .thenComparing(Map.Entry::getKey))
+                .toList();
+        long denied = clients.values().stream().mapToLong(Client::denied).sum();
+        List<Map.Entry<String, Target>> hit = targets.entrySet().stream()
+                .filter(e -> e.getValue().workers() >= CROWDING_MIN_WORKERS
+                        || (denied > 0 && e.getValue().denied() >= TARGET_SHARE * denied))
+                .sorted(Comparator.comparingLong((Map.Entry<String, Target> e) -> e.getValue().denied()).reversed()
+                        .thenComparing(Comparator.comparingInt((Map.Entry<String, Target> e) -> e.getValue().workers()).reversed())
+                        .thenComparing(Map.Entry::getKey))
+                .limit(rule.topClients())
+                .toList();
+        List<Culprit> culprits = new ArrayList<>();
+        for (Map.Entry<String, Client> e : blamed.subList(0, Math.min(blamed.size(), rule.topClients()))) {
+            Client c = e.getValue();
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("denied", (double) c.denied());
+            evidence.put("blacklisted", c.blacklisted() ? 1.0 : 0.0);
+            evidence.put("workers", (double) c.workers());
+            Map<String, String> details = new LinkedHashMap<>();
+            if (!c.urls().isEmpty()) {
+                details.put("urls", String.join(",", c.urls()));
+            }
+            if (c.vhost() != null) {
+                details.put("vhost", c.vhost());
+            }
+            culprits.add(new Culprit("client", e.getKey(), evidence, details));
+        }
+        for (Map.Entry<String, Target> e : hit) {
+            Map<String, Double> evidence = new LinkedHashMap<>();
+            evidence.put("denied", (double) e.getValue().denied());
+            evidence.put("workers", (double) e.getValue().workers());
+            Map<String, String> details = e.getValue().vhost() == null ? Map.of() : Map.of("vhost", e.getValue().vhost());
+            culprits.add(new Culprit("url", e.getKey(), evidence, details));
+        }
+        boolean saturated = peaks.saturationPct() != null && peaks.saturationPct() >= rule.saturationPct();
+        Severity severity = saturated ? Severity.CRITICAL : Severity.WARNING;
+        String summary = summary(host, start, load, evasive, denied, clients, blamed, hit, peaks);
+        return new Incident(host, SOURCE, start, Schema.VERSION, host + "-dos-" + start, IncidentKind.DOS,
+                severity, rule.name(), start, end, summary, culprits, List.of());
+    }
+
+    private String summary(String host, long start, Load load, Evasive evasive, long denied, Map<String, Client> clients,
+                           List<Map.Entry<String, Client>> blamed, List<Map.Entry<String, Target>> hit, Peaks peaks) {
+        List<String> parts = new ArrayList<>();
+        if (blamed.isEmpty()) {
+            parts.add("no single client stands out");
+        } else {
+            Client top = blamed.get(0).getValue();
+            parts.add(String.format(Locale.ROOT, "%d client%s to block, first %s (%d denied, %d workers)",
+                    blamed.size(), blamed.size() == 1 ? "" : "s", blamed.get(0).getKey(), top.denied(), top.workers()));
+        }
+        long blacklisted = clients.values().stream().filter(Client::blacklisted).count();
+        if (denied > 0) {
+            parts.add(String.format(Locale.ROOT, "mod_evasive denied %d requests (peak %d/s)", denied, peaks.deniedPerSec()));
+        }
+        if (blacklisted > 0) {
+            parts.add(String.format(Locale.ROOT, "mod_evasive blacklisted %d address%s", blacklisted, blacklisted == 1 ? "" : "es"));
+        }
+        if (peaks.rate() != null) {
+            parts.add(String.format(Locale.ROOT, "peak %.0f req/s against a baseline of %s", peaks.rate(),
+                    load.baseline() == null ? "none yet" : String.format(Locale.ROOT, "%.0f", load.baseline())));
+        }
+        if (peaks.saturationPct() != null) {
+            parts.add(String.format(Locale.ROOT, "scoreboard up to %.0f%% busy", peaks.saturationPct()));
+        }
+        parts.add(hit.isEmpty() ? "no single URL stands out" : "most hit " + hit.get(0).getKey());
+        if (evasive.problem() != null && evasive.problemTs() >= start - Math.max(rule.forMs(), rule.cooldownMs())) {
+            parts.add("mod_evasive is misconfigured (" + evasive.problem() + ")");
+        }
+        return "DoS on " + host + ": " + String.join("; ", parts)
+                + (blamed.isEmpty() ? "" : ". Block the named clients at the firewall: mod_evasive blocks per Apache child");
+    }
+
+    private static List<String> names(Incident incident) {
+        return incident.culprits().stream().map(Culprit::name).toList();
+    }
+}

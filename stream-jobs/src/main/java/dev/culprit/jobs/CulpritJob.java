@@ -1,6 +1,11 @@
 package dev.culprit.jobs;
 
 import dev.culprit.events.Alert;
+import dev.culprit.events.ApacheStatus;
+import dev.culprit.events.EvasiveEvent;
+import dev.culprit.events.PhpMail;
+import dev.culprit.rules.dos.DosDetector;
+import dev.culprit.rules.mail.MailAbuseDetector;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.DiskSample;
@@ -77,7 +82,23 @@ public final class CulpritJob {
                 .process(new DetectorFunction<>(rules, r -> new IoWaitDetector(r.iowait())), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector");
 
-        DataStream<Alert> alerts = ioWaitAlerts
+        DataStream<Alert> dosAlerts = events
+                .filter(e -> e instanceof ApacheStatus || e instanceof EvasiveEvent)
+                .name("web-server-events")
+                .keyBy(Event::host, Types.STRING)
+                .connect(rulesInForce)
+                .process(new DetectorFunction<>(rules, r -> new DosDetector(r.dos())), JsonTypeInfo.of(Alert.class))
+                .name("dos-detector");
+
+        DataStream<Alert> mailAlerts = events
+                .filter(e -> e instanceof PhpMail || e instanceof ApacheStatus)
+                .name("mail-events")
+                .keyBy(Event::host, Types.STRING)
+                .connect(rulesInForce)
+                .process(new DetectorFunction<>(rules, r -> new MailAbuseDetector(r.mail())), JsonTypeInfo.of(Alert.class))
+                .name("mail-detector");
+
+        DataStream<Alert> alerts = ioWaitAlerts.union(dosAlerts, mailAlerts)
                 .keyBy(Alert::host, Types.STRING)
                 .process(new IncidentLinker(), JsonTypeInfo.of(Alert.class))
                 .name("incident-linker");

@@ -1,5 +1,6 @@
 package dev.culprit.rules.dos;
 
+import dev.culprit.rules.Detector;
 import dev.culprit.events.Alert;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
@@ -48,7 +49,7 @@ import java.util.Objects;
  * keyed state and a unit test can drive it directly. It grows with the number of distinct
  * clients blamed, not of requests; targets are kept to the {@value #MAX_TARGETS} most hit.
  */
-public final class DosDetector {
+public final class DosDetector implements Detector<DosDetector.State> {
 
     public static final String SOURCE = "dos-detector";
 
@@ -126,10 +127,18 @@ public final class DosDetector {
                 null, null, null, Long.MIN_VALUE);
     }
 
-    /** The next state and the alerts this event caused. */
-    public record Step(State state, List<Alert> alerts) {}
+    @Override
+    public State initialState() {
+        return State.EMPTY;
+    }
 
-    public Step onEvent(State state, Event event) {
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    @Override
+    public Transition<State> onEvent(State state, Event event) {
         long now = event.ts();
         Load load = state.load();
         Evasive evasive = state.evasive();
@@ -138,7 +147,7 @@ public final class DosDetector {
         if (event instanceof ApacheStatus status) {
             if (!status.reachable()) {
                 // A status page that times out under the flood tells nothing new about it.
-                return new Step(state, List.of());
+                return new Transition<>(state, List.of());
             }
             load = new Load(load.baseline(), load.baselineTs(), status.requestsPerSec(), saturationPct(status));
             noteWorkers(status, clients, targets, now);
@@ -169,7 +178,7 @@ public final class DosDetector {
                         evasive.deniedInPreviousSecond(), evasive.lastBlacklisting(), e.detail(), now);
             }
         } else {
-            return new Step(state, List.of());
+            return new Transition<>(state, List.of());
         }
 
         boolean rateBreach = load.rate() != null && load.baseline() != null
@@ -221,7 +230,7 @@ public final class DosDetector {
             targets.clear();
             peaks = Peaks.EMPTY;
         }
-        return new Step(new State(load, evasive, clients, targets, peaks, breachSince, clearSince, open, lastAlertTs),
+        return new Transition<>(new State(load, evasive, clients, targets, peaks, breachSince, clearSince, open, lastAlertTs),
                 alerts);
     }
 

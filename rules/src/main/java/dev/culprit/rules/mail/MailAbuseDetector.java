@@ -1,5 +1,6 @@
 package dev.culprit.rules.mail;
 
+import dev.culprit.rules.Detector;
 import dev.culprit.events.Alert;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
@@ -45,7 +46,7 @@ import java.util.stream.Collectors;
  * mail, for as long as the host lives, which is what makes a script new. A detector started on a
  * host with no history sees every script as new.
  */
-public final class MailAbuseDetector {
+public final class MailAbuseDetector implements Detector<MailAbuseDetector.State> {
 
     public static final String SOURCE = "mail-detector";
 
@@ -106,10 +107,18 @@ public final class MailAbuseDetector {
         public static final State EMPTY = new State(Map.of(), Map.of(), Map.of());
     }
 
-    /** The next state and the alerts this event caused. */
-    public record Step(State state, List<Alert> alerts) {}
+    @Override
+    public State initialState() {
+        return State.EMPTY;
+    }
 
-    public Step onEvent(State state, Event event) {
+    @Override
+    public Class<State> stateType() {
+        return State.class;
+    }
+
+    @Override
+    public Transition<State> onEvent(State state, Event event) {
         long now = event.ts();
         Map<String, Long> firstSeen = state.firstSeen();
         Map<String, Script> scripts = new LinkedHashMap<>(state.scripts());
@@ -124,7 +133,7 @@ public final class MailAbuseDetector {
             }
             scripts.put(mail.script(), withMail(scripts.get(mail.script()), mail, now));
         } else {
-            return new Step(state, List.of());
+            return new Transition<>(state, List.of());
         }
         callers.replaceAll((path, clients) -> withoutOlderThan(clients, now - rule.windowMs()));
         callers.values().removeIf(Map::isEmpty);
@@ -138,7 +147,7 @@ public final class MailAbuseDetector {
                 scripts.put(name, script);
             }
         }
-        return new Step(new State(firstSeen, scripts, callers), alerts);
+        return new Transition<>(new State(firstSeen, scripts, callers), alerts);
     }
 
     /** Remembers who requested which PHP file. */

@@ -213,7 +213,7 @@ class DosDetectorTest {
         DosDetector.State state = DosDetector.State.EMPTY;
         List<Alert> alerts = new ArrayList<>();
         for (Event e : events) {
-            DosDetector.Step step = detector.onEvent(state, e);
+            var step = detector.onEvent(state, e);
             state = step.state();
             alerts.addAll(step.alerts());
         }
@@ -261,7 +261,7 @@ class DosDetectorTest {
     private List<Alert> feedFrom(DosDetector.State state, List<Event> events) {
         List<Alert> alerts = new ArrayList<>();
         for (Event e : events) {
-            DosDetector.Step step = detector.onEvent(state, e);
+            var step = detector.onEvent(state, e);
             state = step.state();
             alerts.addAll(step.alerts());
         }

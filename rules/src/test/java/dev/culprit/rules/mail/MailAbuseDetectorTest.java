@@ -196,7 +196,7 @@ class MailAbuseDetectorTest {
     private List<Alert> feedFrom(MailAbuseDetector.State state, List<Event> events) {
         List<Alert> alerts = new ArrayList<>();
         for (Event e : events) {
-            MailAbuseDetector.Step step = detector.onEvent(state, e);
+            var step = detector.onEvent(state, e);
             state = step.state();
             alerts.addAll(step.alerts());
         }

@@ -152,7 +152,7 @@ public final class QueryCommand implements Callable<Integer> {
         String host;
 
         @Option(names = "--culprit", paramLabel = "TEXT",
-                description = "Only incidents blaming something whose name contains TEXT (case-insensitive, literal: % and _ are not wildcards).")
+                description = "Only incidents blaming something whose name contains TEXT (case-insensitive, literal: %% and _ are not wildcards).")
         String culprit;
 
         @Option(names = "--open", description = "Only incidents that have not ended.")
@@ -329,9 +329,9 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     @Command(name = "sql", mixinStandardHelpOptions = true,
-            description = {"Runs one read-only SQL query (SELECT, WITH, EXPLAIN, SHOW, VALUES, TABLE).",
-                "Anything else is refused, and the query runs as a temporary SELECT-only database user,",
-                "so H2 itself refuses a write hidden inside it. Tables: incidents, alerts, culprits, related_incidents."})
+            description = {"Runs one read-only SQL query (SELECT, WITH, EXPLAIN, SHOW, VALUES, TABLE). Anything else is "
+                + "refused, and the query runs as a temporary SELECT-only database user, so H2 itself refuses a write "
+                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds)."})
     static final class Sql implements Callable<Integer> {
 
         @Spec

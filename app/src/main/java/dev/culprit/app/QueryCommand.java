@@ -1,0 +1,510 @@
+package dev.culprit.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.culprit.collectors.config.Durations;
+import dev.culprit.events.IncidentKind;
+import dev.culprit.storage.Database;
+import dev.culprit.storage.IncidentDetail;
+import dev.culprit.storage.IncidentFilter;
+import dev.culprit.storage.IncidentQueries;
+import dev.culprit.storage.IncidentSummary;
+import dev.culprit.storage.ReadOnlySql;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code culprit query}: incident history from the H2 database, read only. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = {"Reads incident history from the H2 database, also while the pipeline is writing it,",
+            "or from a remote H2 server (--db jdbc:h2:tcp://...). Never writes."},
+        subcommands = {QueryCommand.Incidents.class, QueryCommand.OneIncident.class, QueryCommand.Sql.class})
+public final class QueryCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return Culprit.EXIT_USAGE;
+    }
+
+    public enum Format { TABLE, JSON, CSV }
+
+    /** {@code --data-dir DIR} or {@code --db JDBC_URL}: which database to read. */
+    static final class DatabaseOption {
+
+        static final class Target {
+            @Option(names = "--data-dir", paramLabel = "DIR",
+                    description = "Directory holding culprit.mv.db, where `culprit demo` ran (default: data).")
+            Path dataDir;
+
+            @Option(names = "--db", paramLabel = "JDBC_URL",
+                    description = "An H2 JDBC URL instead, e.g. jdbc:h2:tcp://127.0.0.1:9092/culprit (user sa).")
+            String url;
+        }
+
+        @ArgGroup(exclusive = true, multiplicity = "0..1")
+        Target target;
+
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        /** The JDBC URL to read; a missing database file is a usage mistake, not something to create. */
+        String url() {
+            if (target != null && target.url != null) {
+                if (!target.url.startsWith("jdbc:h2:")) {
+                    throw new ParameterException(spec.commandLine(), "--db must be an H2 JDBC URL (jdbc:h2:...), was " + target.url);
+                }
+                return target.url;
+            }
+            Path dir = target != null && target.dataDir != null ? target.dataDir : Path.of("data");
+            Path file = dir.resolve("culprit.mv.db");
+            if (!Files.isRegularFile(file)) {
+                throw new ParameterException(spec.commandLine(), "no Culprit database in " + dir.toAbsolutePath()
+                        + " (looked for " + file.getFileName() + "): give the --data-dir `culprit demo` used, or --db");
+            }
+            return fileUrl(dir);
+        }
+
+        /** The embedded file's URL, refusing to create a new, empty database on a typo. */
+        static String fileUrl(Path dir) {
+            return Database.fileUrl(dir, "culprit") + ";IFEXISTS=TRUE";
+        }
+    }
+
+    /** Times as an ISO-8601 instant, a local date-time or date (this machine's zone), or how long ago. */
+    static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String value) {
+            String text = value.trim();
+            if (text.matches("\\d+(ms|s|m|h|d)")) {
+                return Instant.now().minus(Durations.parse(text));
+            }
+            ZoneId zone = ZoneId.systemDefault();
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (DateTimeException notWithOffset) {
+                // try the next form
+            }
+            try {
+                return LocalDateTime.parse(text.replace(' ', 'T')).atZone(zone).toInstant();
+            } catch (DateTimeException notLocal) {
+                // try the next form
+            }
+            try {
+                return LocalDate.parse(text).atStartOfDay(zone).toInstant();
+            } catch (DateTimeException notADate) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a time: write an ISO-8601 instant "
+                        + "(2025-06-15T14:00:00Z), a local date-time (2025-06-15T16:00) or how long ago (30m, 2h, 7d)");
+            }
+        }
+    }
+
+    @Command(name = "incidents", mixinStandardHelpOptions = true,
+            description = {"Lists incidents, newest first: those still going at or after --since that had started by --until."})
+    static final class Incidents implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DatabaseOption database;
+
+        @Option(names = "--since", defaultValue = "24h", converter = TimeConverter.class, paramLabel = "TIME",
+                description = "ISO-8601 time or how long ago, e.g. 2h (default: ${DEFAULT-VALUE}).")
+        Instant since;
+
+        @Option(names = "--until", converter = TimeConverter.class, paramLabel = "TIME",
+                description = "ISO-8601 time or how long ago (default: now).")
+        Instant until;
+
+        @Option(names = "--kind", paramLabel = "KIND", description = "iowait, dos or mail.")
+        IncidentKind kind;
+
+        @Option(names = "--host", paramLabel = "HOST", description = "Only this host (case-insensitive).")
+        String host;
+
+        @Option(names = "--culprit", paramLabel = "TEXT",
+                description = "Only incidents blaming something whose name contains TEXT (case-insensitive, literal: %% and _ are not wildcards).")
+        String culprit;
+
+        @Option(names = "--open", description = "Only incidents that have not ended.")
+        boolean openOnly;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+                description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Option(names = "--limit", defaultValue = "500", paramLabel = "N", description = "At most N incidents (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            if (limit < 1) {
+                throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
+            }
+            if (until != null && since.isAfter(until)) {
+                throw new ParameterException(spec.commandLine(), "--since (" + since + ") is after --until (" + until + ")");
+            }
+            IncidentFilter filter = new IncidentFilter(since, until, kind, host, culprit, openOnly, limit + 1);
+            List<IncidentSummary> found = IncidentQueries.open(database.url()).list(filter);
+            List<IncidentSummary> shown = found.subList(0, Math.min(limit, found.size()));
+            PrintWriter out = spec.commandLine().getOut();
+            switch (format) {
+                case JSON -> out.println(Output.JSON.writeValueAsString(shown.stream().map(QueryCommand::incidentJson).toList()));
+                case CSV -> Output.csv(out, List.of("id", "kind", "severity", "host", "rule", "start", "end",
+                                "top_culprit_role", "top_culprit", "summary"),
+                        shown.stream().map(i -> List.of(i.id(), i.kind(), i.severity(), i.host(), i.rule(),
+                                Output.iso(i.start()), i.end() == null ? "" : Output.iso(i.end()),
+                                nullToEmpty(i.topCulpritRole()), nullToEmpty(i.topCulpritName()), nullToEmpty(i.summary()))).toList());
+                default -> {
+                    if (shown.isEmpty()) {
+                        spec.commandLine().getErr().println("culprit query incidents: no incidents match");
+                    } else {
+                        Output.table(out, List.of("ID", "KIND", "SEVERITY", "HOST", "START", "END", "TOP CULPRIT", "SUMMARY"),
+                                shown.stream().map(i -> List.of(i.id(), i.kind(), i.severity(), i.host(), Output.local(i.start()),
+                                        i.end() == null ? "open" : Output.local(i.end()),
+                                        i.topCulpritName() == null ? "-" : i.topCulpritName(), nullToEmpty(i.summary()))).toList());
+                    }
+                }
+            }
+            out.flush();
+            if (found.size() > limit) {
+                spec.commandLine().getErr().println("culprit query incidents: showing the newest " + limit
+                        + "; more match (raise --limit or narrow the filters)");
+            }
+            return 0;
+        }
+    }
+
+    private static Map<String, Object> incidentJson(IncidentSummary i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", i.id());
+        m.put("kind", i.kind());
+        m.put("severity", i.severity());
+        m.put("host", i.host());
+        m.put("rule", i.rule());
+        m.put("start", Output.iso(i.start()));
+        m.put("end", i.end() == null ? null : Output.iso(i.end()));
+        m.put("open", i.open());
+        m.put("startTs", i.start());
+        m.put("endTs", i.end());
+        m.put("topCulprit", i.topCulpritName() == null ? null : Map.of("role", i.topCulpritRole(), "name", i.topCulpritName()));
+        m.put("summary", i.summary());
+        return m;
+    }
+
+    @Command(name = "incident", mixinStandardHelpOptions = true,
+            description = "Shows one incident: its culprits with their evidence, its alerts in order, and the incidents linked to it.")
+    static final class OneIncident implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DatabaseOption database;
+
+        @Parameters(paramLabel = "ID", description = "The incident id, as `culprit query incidents` lists it.")
+        String id;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            if (format == Format.CSV) {
+                throw new ParameterException(spec.commandLine(), "one incident is not a table: use --format table or json");
+            }
+            IncidentQueries queries = IncidentQueries.open(database.url());
+            var found = queries.find(id);
+            if (found.isEmpty()) {
+                spec.commandLine().getErr().println("culprit query incident: no incident '" + Output.printable(id) + "' in " + queries.url());
+                return Culprit.EXIT_RUNTIME;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (format == Format.JSON) {
+                out.println(Output.JSON.writeValueAsString(detailJson(found.get())));
+            } else {
+                printDetail(out, found.get());
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    private static Map<String, Object> detailJson(IncidentDetail d) {
+        Map<String, Object> m = incidentJson(d.incident());
+        m.remove("topCulprit");
+        m.put("culprits", d.culprits().stream().map(c -> {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("role", c.role());
+            cm.put("name", c.name());
+            cm.put("evidence", c.evidence());
+            cm.put("details", c.details());
+            return cm;
+        }).toList());
+        m.put("timeline", d.timeline().stream().map(t -> {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("state", t.state());
+            tm.put("time", Output.iso(t.ts()));
+            tm.put("ts", t.ts());
+            tm.put("severity", t.severity());
+            tm.put("summary", t.summary());
+            return tm;
+        }).toList());
+        m.put("linked", d.linked().stream().map(l -> {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("id", l.id());
+            lm.put("known", l.known());
+            lm.put("kind", l.kind());
+            lm.put("host", l.host());
+            lm.put("start", l.start() == null ? null : Output.iso(l.start()));
+            lm.put("end", l.end() == null ? null : Output.iso(l.end()));
+            lm.put("summary", l.summary());
+            return lm;
+        }).toList());
+        return m;
+    }
+
+    private static void printDetail(PrintWriter out, IncidentDetail d) {
+        IncidentSummary i = d.incident();
+        String p = Output.printable(i.id());
+        out.println("Incident " + p + "  " + i.kind() + ", " + i.severity() + (i.open() ? ", open" : ""));
+        out.println("  host     " + Output.printable(i.host()));
+        out.println("  rule     " + Output.printable(i.rule()));
+        out.println("  start    " + Output.local(i.start()));
+        out.println("  end      " + (i.end() == null ? "open" : Output.local(i.end())));
+        out.println("  summary  " + Output.printable(nullToEmpty(i.summary())));
+        out.println();
+        out.println("Culprits");
+        if (d.culprits().isEmpty()) {
+            out.println("  (none named)");
+        }
+        for (IncidentDetail.StoredCulprit c : d.culprits()) {
+            out.println("  " + (c.position() + 1) + ". " + Output.printable(c.role()) + "  " + Output.printable(c.name()));
+            List<List<String>> rows = new ArrayList<>();
+            c.evidence().forEach((k, v) -> rows.add(List.of(k, Output.number(v))));
+            c.details().forEach((k, v) -> rows.add(List.of(k, v)));
+            Output.rows(out, "       ", rows);
+        }
+        out.println();
+        out.println("Timeline");
+        Output.rows(out, "  ", d.timeline().stream()
+                .map(t -> List.of(Output.local(t.ts()), t.state(), t.severity(), nullToEmpty(t.summary()))).toList());
+        out.println();
+        out.println("Linked incidents");
+        if (d.linked().isEmpty()) {
+            out.println("  (none)");
+        }
+        Output.rows(out, "  ", d.linked().stream().map(l -> l.known()
+                ? List.of(l.id(), l.kind(), l.host(), Output.local(l.start()), l.end() == null ? "open" : Output.local(l.end()), nullToEmpty(l.summary()))
+                : List.of(l.id(), "(not stored)")).toList());
+    }
+
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = {"Runs one read-only SQL query (SELECT, WITH, EXPLAIN, SHOW, VALUES, TABLE). Anything else is "
+                + "refused, and the query runs as a temporary SELECT-only database user, so H2 itself refuses a write "
+                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds)."})
+    static final class Sql implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DatabaseOption database;
+
+        @Parameters(paramLabel = "SQL", description = "The query, quoted as one argument.")
+        String sql;
+
+        @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+                description = "table, json or csv (default: ${DEFAULT-VALUE}).")
+        Format format;
+
+        @Option(names = "--max-rows", defaultValue = "1000", paramLabel = "N", description = "At most N rows (default: ${DEFAULT-VALUE}).")
+        int maxRows;
+
+        @Override
+        public Integer call() throws JsonProcessingException {
+            if (maxRows < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-rows must be at least 1, was " + maxRows);
+            }
+            ReadOnlySql.Result result;
+            try {
+                ReadOnlySql.check(sql);
+                result = new ReadOnlySql(database.url()).run(sql, maxRows);
+            } catch (ReadOnlySql.Refused e) {
+                spec.commandLine().getErr().println("culprit query sql: refused: " + e.getMessage());
+                return Culprit.EXIT_USAGE;
+            } catch (SQLException e) {
+                spec.commandLine().getErr().println("culprit query sql: " + e.getMessage().lines().findFirst().orElse(""));
+                return Culprit.EXIT_RUNTIME;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            switch (format) {
+                case JSON -> {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (List<Object> row : result.rows()) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        for (int col = 0; col < row.size(); col++) {
+                            String key = result.columns().get(col);
+                            while (m.containsKey(key)) {
+                                key = key + "_" + (col + 1);
+                            }
+                            m.put(key, Output.jsonValue(row.get(col)));
+                        }
+                        rows.add(m);
+                    }
+                    out.println(Output.JSON.writeValueAsString(rows));
+                }
+                case CSV -> Output.csv(out, result.columns(),
+                        result.rows().stream().map(r -> r.stream().map(v -> v == null ? "" : Output.text(v)).toList()).toList());
+                default -> Output.table(out, result.columns(),
+                        result.rows().stream().map(r -> r.stream().map(v -> v == null ? "NULL" : Output.text(v)).toList()).toList());
+            }
+            out.flush();
+            if (result.truncated()) {
+                spec.commandLine().getErr().println("culprit query sql: showing the first " + maxRows + " rows; there are more (--max-rows)");
+            }
+            return 0;
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** How rows leave the command: aligned text for people, CSV and JSON for programs. */
+    static final class Output {
+
+        static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+        private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+        private static final int MAX_CELL = 80;
+
+        private Output() {}
+
+        static String iso(long epochMillis) {
+            return Instant.ofEpochMilli(epochMillis).toString();
+        }
+
+        static String local(long epochMillis) {
+            return LOCAL.format(Instant.ofEpochMilli(epochMillis));
+        }
+
+        static String number(double v) {
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+        }
+
+        static String text(Object v) {
+            if (v instanceof byte[] bytes) {
+                return HexFormat.of().formatHex(bytes);
+            }
+            return String.valueOf(v);
+        }
+
+        static Object jsonValue(Object v) {
+            if (v == null || v instanceof Number || v instanceof Boolean || v instanceof String) {
+                return v;
+            }
+            if (v instanceof List<?> list) {
+                return list.stream().map(Output::jsonValue).toList();
+            }
+            return text(v);
+        }
+
+        /**
+         * Text safe to put on a terminal: culprit names come from what attackers send (URLs,
+         * script paths), so control and bidi-format characters are shown escaped, not obeyed.
+         */
+        static String printable(String s) {
+            StringBuilder sb = new StringBuilder(s.length());
+            s.codePoints().forEach(cp -> {
+                if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                    sb.append(cp <= 0xff ? String.format("\\x%02x", cp) : String.format("\\u%04x", cp));
+                } else {
+                    sb.appendCodePoint(cp);
+                }
+            });
+            return sb.toString();
+        }
+
+        private static String cell(String s) {
+            String p = printable(s);
+            return p.length() <= MAX_CELL ? p : p.substring(0, MAX_CELL - 1) + "…";
+        }
+
+        static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
+            List<List<String>> all = new ArrayList<>();
+            all.add(header);
+            all.addAll(rows);
+            rows(out, "", all);
+        }
+
+        /** Rows as aligned columns, two spaces apart; the last column is not padded. */
+        static void rows(PrintWriter out, String indent, List<List<String>> rows) {
+            List<List<String>> cells = rows.stream().map(r -> r.stream().map(Output::cell).toList()).toList();
+            int columns = cells.stream().mapToInt(List::size).max().orElse(0);
+            int[] width = new int[columns];
+            for (List<String> r : cells) {
+                for (int c = 0; c < r.size(); c++) {
+                    width[c] = Math.max(width[c], r.get(c).length());
+                }
+            }
+            for (List<String> r : cells) {
+                StringBuilder line = new StringBuilder(indent);
+                for (int c = 0; c < r.size(); c++) {
+                    line.append(r.get(c));
+                    if (c < r.size() - 1) {
+                        line.append(" ".repeat(width[c] - r.get(c).length() + 2));
+                    }
+                }
+                out.println(line.toString().stripTrailing());
+            }
+        }
+
+        /** RFC 4180: CRLF line ends; a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+        static void csv(PrintWriter out, List<String> header, List<List<String>> rows) {
+            List<List<String>> all = new ArrayList<>();
+            all.add(header);
+            all.addAll(rows);
+            for (List<String> r : all) {
+                out.print(String.join(",", r.stream().map(Output::csvField).toList()));
+                out.print("\r\n");
+            }
+        }
+
+        private static String csvField(String s) {
+            if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\r') < 0 && s.indexOf('\n') < 0) {
+                return s;
+            }
+            return '"' + s.replace("\"", "\"\"") + '"';
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.culprit.storage;
+
+/**
+ * One line of an incident listing. Kind and severity are the stored names ({@code iowait},
+ * {@code critical}), so a row written by a newer Culprit still lists.
+ *
+ * @param end null while open
+ * @param topCulpritRole null when the incident names no culprit
+ * @param topCulpritName null when the incident names no culprit
+ */
+public record IncidentSummary(String id, String kind, String severity, String host, String rule,
+                              long start, Long end, String summary, String topCulpritRole, String topCulpritName) {
+
+    public boolean open() {
+        return end == null;
+    }
+}

@@ -19,8 +19,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code culprit demo}: everything in one JVM, watching this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Starts Culprit embedded (in-process Kafka broker, local Flink, H2 file under the data directory),",
-            "samples this machine and prints alerts as they happen. Runs until Ctrl-C or --duration."})
+            "Runs Culprit embedded on this machine and prints alerts as they happen.",
+            "",
+            "One JVM: an in-process Kafka broker, local Flink and an H2 file under the data directory. It first replays "
+                    + "three real incidents shipped with Culprit (I/O wait, DoS, mail flood), then samples this machine. "
+                    + "Runs until Ctrl-C or --duration."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Spec

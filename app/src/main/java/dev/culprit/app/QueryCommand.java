@@ -41,8 +41,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code culprit query}: incident history from the H2 database, read only. */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Reads incident history from the H2 database, also while the pipeline is writing it,",
-            "or from a remote H2 server (--db jdbc:h2:tcp://...). Never writes."},
+        description = {"Reads incident history; never writes.",
+            "",
+            "From the H2 database under the data directory (also while the pipeline writes it) or from a remote "
+                    + "H2 server (--db jdbc:h2:tcp://...)."},
         subcommands = {QueryCommand.Incidents.class, QueryCommand.OneIncident.class, QueryCommand.Sql.class})
 public final class QueryCommand implements Callable<Integer> {
 

@@ -23,6 +23,20 @@ public interface Detector<S> extends java.io.Serializable {
     /** Takes one event; events of kinds the detector does not use leave the state as it was. */
     Transition<S> onEvent(S state, Event event);
 
+    /**
+     * Event time has reached {@code now} for {@code host} without new events: an incident whose
+     * condition ended, or whose update was held back, may change now. Called while
+     * {@link #wantsTicks} says so.
+     */
+    default Transition<S> onTick(S state, String host, long now) {
+        return new Transition<>(state, List.of());
+    }
+
+    /** Whether the passing of event time alone can change anything (an incident is open). */
+    default boolean wantsTicks(S state) {
+        return false;
+    }
+
     /** The next memory and the alerts this event caused. */
     record Transition<S>(S state, List<Alert> alerts) {
         public Transition {

@@ -37,6 +37,8 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             new MapStateDescriptor<>("rules-in-force", Types.STRING, JsonTypeInfo.of(RuleSet.class));
     private static final String CURRENT = "current";
     private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
+    /** While an incident is open, event time is checked this often even when the host sends nothing. */
+    static final long TICK_MS = 5_000;
 
     private final RuleSet initialRules;
     private final DetectorFactory<S> factory;
@@ -62,7 +64,11 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
     public void processElement(Event event, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
         if (event.ts() <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
-            judge(event, rulesIn(ctx.getBroadcastState(RULES)), out);
+            Detector<S> detector = factory.forRules(rulesIn(ctx.getBroadcastState(RULES)));
+            judge(event, detector, out);
+            if (detector.wantsTicks(memory.value())) {
+                ctx.timerService().registerEventTimeTimer(event.ts() + TICK_MS);
+            }
             return;
         }
         List<Event> atTs = pending.get(event.ts());
@@ -77,14 +83,23 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
+        Detector<S> detector = factory.forRules(rulesIn(ctx.getBroadcastState(RULES)));
         List<Event> due = pending.get(timestamp);
-        if (due == null) {
-            return;
+        if (due != null) {
+            pending.remove(timestamp);
+            for (Event event : due) {
+                judge(event, detector, out);
+            }
         }
-        pending.remove(timestamp);
-        RuleSet rules = rulesIn(ctx.getBroadcastState(RULES));
-        for (Event event : due) {
-            judge(event, rules, out);
+        S current = memory.value();
+        if (current != null && detector.wantsTicks(current)) {
+            // The host may have gone quiet: time alone can resolve its incident or release a held-back update.
+            Detector.Transition<S> next = detector.onTick(current, ctx.getCurrentKey(), timestamp);
+            memory.update(next.state());
+            next.alerts().forEach(out::collect);
+            if (detector.wantsTicks(next.state())) {
+                ctx.timerService().registerEventTimeTimer(timestamp + TICK_MS);
+            }
         }
     }
 
@@ -94,8 +109,7 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
         LOG.info("rules now in force: {}", rules);
     }
 
-    private void judge(Event event, RuleSet rules, Collector<Alert> out) throws Exception {
-        Detector<S> detector = factory.forRules(rules);
+    private void judge(Event event, Detector<S> detector, Collector<Alert> out) throws Exception {
         S current = memory.value();
         Detector.Transition<S> next = detector.onEvent(current == null ? detector.initialState() : current, event);
         memory.update(next.state());

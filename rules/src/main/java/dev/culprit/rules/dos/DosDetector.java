@@ -180,7 +180,23 @@ public final class DosDetector implements Detector<DosDetector.State> {
         } else {
             return new Transition<>(state, List.of());
         }
+        return judge(state, load, evasive, clients, targets, event.host(), now, event instanceof ApacheStatus);
+    }
 
+    @Override
+    public Transition<State> onTick(State state, String host, long now) {
+        return judge(state, state.load(), state.evasive(), new LinkedHashMap<>(state.clients()),
+                new LinkedHashMap<>(state.targets()), host, now, false);
+    }
+
+    @Override
+    public boolean wantsTicks(State state) {
+        return state.open() != null;
+    }
+
+    /** Whether the host is flooded at {@code now}, and what that changes for its incident. */
+    private Transition<State> judge(State state, Load load, Evasive evasive, Map<String, Client> clients,
+                                    Map<String, Target> targets, String host, long now, boolean statusPoll) {
         boolean rateBreach = load.rate() != null && load.baseline() != null
                 && load.rate() >= rule.minRequestsPerSec() && load.rate() >= rule.rateFactor() * load.baseline();
         boolean saturated = load.saturationPct() != null && load.saturationPct() >= rule.saturationPct();
@@ -189,7 +205,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
                 || (evasive.lastBlacklisting() != null && now - evasive.lastBlacklisting() < BLACKLISTING_HOLD_MS);
         boolean breached = rateBreach || saturated || evasiveBreach;
 
-        if (event instanceof ApacheStatus && !breached && load.rate() != null) {
+        if (statusPoll && !breached && load.rate() != null) {
             load = learn(load, now);
         }
         Incident open = state.open();
@@ -206,7 +222,6 @@ public final class DosDetector implements Detector<DosDetector.State> {
         Long clearSince = breached ? null : (state.clearSince() != null ? state.clearSince() : now);
         long lastAlertTs = state.lastAlertTs();
         List<Alert> alerts = new ArrayList<>();
-        String host = event.host();
 
         if (open == null && breachSince != null && (now - breachSince >= rule.forMs() || evasiveBreach)) {
             open = incident(host, breachSince, null, load, evasive, clients, targets, peaks);

@@ -135,12 +135,28 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
         } else {
             return new Transition<>(state, List.of());
         }
+        return judge(event.host(), now, firstSeen, scripts, callers);
+    }
+
+    @Override
+    public Transition<State> onTick(State state, String host, long now) {
+        return judge(host, now, state.firstSeen(), new LinkedHashMap<>(state.scripts()), new LinkedHashMap<>(state.callers()));
+    }
+
+    @Override
+    public boolean wantsTicks(State state) {
+        return state.scripts().values().stream().anyMatch(s -> s.open() != null);
+    }
+
+    /** Every script's limits at {@code now}, and what that changes for its incident. */
+    private Transition<State> judge(String host, long now, Map<String, Long> firstSeen, Map<String, Script> scripts,
+                                    Map<String, Map<String, Long>> callers) {
         callers.replaceAll((path, clients) -> withoutOlderThan(clients, now - rule.windowMs()));
         callers.values().removeIf(Map::isEmpty);
 
         List<Alert> alerts = new ArrayList<>();
         for (String name : List.copyOf(scripts.keySet())) {
-            Script script = evaluate(event.host(), name, scripts.get(name), firstSeen.get(name), callers, now, alerts);
+            Script script = evaluate(host, name, scripts.get(name), firstSeen.get(name), callers, now, alerts);
             if (script.seconds().isEmpty() && script.open() == null) {
                 scripts.remove(name);
             } else {

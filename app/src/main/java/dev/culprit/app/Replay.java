@@ -1,0 +1,75 @@
+package dev.culprit.app;
+
+import dev.culprit.events.Alert;
+import dev.culprit.events.Event;
+import dev.culprit.events.Incident;
+import dev.culprit.jobs.CulpritJob;
+import dev.culprit.jobs.replay.ArchiveSource;
+import dev.culprit.jobs.sinks.IncidentStoreSink;
+import dev.culprit.rules.RuleSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Captured events through the same detection job, in event time, at a chosen speed. */
+final class Replay {
+
+    private Replay() {}
+
+    /**
+     * @param speed times faster than real time; 0 for as fast as possible
+     * @param storeUrl where to keep the incidents found, or null to keep none
+     * @param progress told how many events the job has taken, about twice a second
+     * @return the incidents found, as they stood at the end of the archive, by start time
+     */
+    static List<Incident> run(List<Event> events, RuleSet rules, double speed, String storeUrl, LongConsumer progress)
+            throws Exception {
+        String replayId = UUID.randomUUID().toString();
+        AlertCollector collector = new AlertCollector(replayId);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        List<org.apache.flink.api.connector.sink2.Sink<Alert>> sinks = new ArrayList<>();
+        sinks.add(collector);
+        if (storeUrl != null) {
+            sinks.add(new IncidentStoreSink(storeUrl));
+        }
+        new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null).build(env);
+        JobClient job = env.executeAsync("culprit-replay");
+        // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
+        var result = job.getJobExecutionResult();
+        while (!result.isDone()) {
+            progress.accept(ArchiveSource.progress(replayId));
+            Thread.sleep(500);
+        }
+        result.get(); // a failed job says why here
+        progress.accept(ArchiveSource.progress(replayId));
+        return incidents(collector.drain());
+    }
+
+    /** Each incident as its last alert left it, with every link any of its alerts carried. */
+    static List<Incident> incidents(List<Alert> alerts) {
+        Map<String, Incident> last = new LinkedHashMap<>();
+        Map<String, Set<String>> related = new LinkedHashMap<>();
+        for (Alert a : alerts) {
+            Incident i = a.incident();
+            Incident before = last.get(i.id());
+            if (before == null || a.ts() >= before.ts()) {
+                last.put(i.id(), i);
+            }
+            related.computeIfAbsent(i.id(), id -> new LinkedHashSet<>()).addAll(i.related());
+        }
+        return last.values().stream()
+                .map(i -> new Incident(i.host(), i.source(), i.ts(), i.v(), i.id(), i.kind(), i.severity(), i.rule(),
+                        i.start(), i.end(), i.summary(), i.culprits(),
+                        related.get(i.id()).stream().sorted().toList()))
+                .sorted(Comparator.comparingLong(Incident::start).thenComparing(Incident::id))
+                .toList();
+    }
+}

@@ -1,0 +1,236 @@
+package dev.culprit.app;
+
+import dev.culprit.events.Event;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Incident;
+import dev.culprit.rules.RuleSet;
+import dev.culprit.rules.files.RuleFileException;
+import dev.culprit.rules.files.RuleFiles;
+import dev.culprit.storage.Database;
+import dev.culprit.storage.EventArchive;
+import dev.culprit.storage.IncidentFilter;
+import dev.culprit.storage.IncidentQueries;
+import dev.culprit.storage.IncidentSummary;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code culprit replay}: a capture archive through the detection job again. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {
+            "Feeds a capture archive through the same detection job, in the events' own time, and prints the incidents.",
+            "",
+            "Incidents go to a separate replay store (<data-dir>/replay.mv.db), not into history. "
+                    + "With --diff, they are compared with those recorded in history for the same span and hosts: "
+                    + "this is how a rule change is back-tested. The same archive gives the same incidents at any speed."})
+public final class ReplayCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "ARCHIVE", description = "A capture archive (culprit capture, culprit collect --out).")
+    Path archive;
+
+    @Option(names = "--speed", defaultValue = "max", paramLabel = "SPEED",
+            description = "1x (as it happened), 10x, any Nx, or max (default: ${DEFAULT-VALUE}).")
+    String speed;
+
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rule files to judge by (default: the shipped rules).")
+    Path rulesDir;
+
+    @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--diff", description = "Compare with the incidents recorded in history for the same span and hosts.")
+    boolean diff;
+
+    @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+            description = "Holds the replay store and, for --diff, the history (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--no-store", description = "Keep the incidents found nowhere but on the screen.")
+    boolean noStore;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        double timesFaster;
+        try {
+            timesFaster = parseSpeed(speed);
+        } catch (IllegalArgumentException e) {
+            err.println("culprit replay: --speed: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
+        if (!format.equals("table") && !format.equals("json")) {
+            err.println("culprit replay: --format must be table or json, was " + format);
+            return Culprit.EXIT_USAGE;
+        }
+        if (!Files.isReadable(archive)) {
+            err.println("culprit replay: cannot read " + archive);
+            return Culprit.EXIT_USAGE;
+        }
+        RuleSet rules;
+        try {
+            rules = rulesDir == null ? RuleSet.DEFAULT : RuleFiles.load(rulesDir);
+        } catch (RuleFileException e) {
+            err.println("culprit replay: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
+        String historyUrl = Database.fileUrl(dataDir, "culprit");
+        if (diff && !Files.exists(dataDir.resolve("culprit.mv.db"))) {
+            err.println("culprit replay: --diff needs history, and " + dataDir.resolve("culprit.mv.db") + " does not exist");
+            return Culprit.EXIT_USAGE;
+        }
+        List<Event> events;
+        try {
+            events = EventArchive.read(archive);
+        } catch (IllegalArgumentException e) {
+            err.println("culprit replay: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
+        if (events.isEmpty()) {
+            err.println("culprit replay: " + archive + " holds no events");
+            return 0;
+        }
+        String store = noStore ? null : Database.open(Database.fileUrl(dataDir, "replay")).url();
+        Progress progress = new Progress(err, events.size(), System.console() != null);
+        List<Incident> incidents = Replay.run(events, rules, timesFaster, store, progress::show);
+        progress.done();
+
+        if (format.equals("json")) {
+            out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(incidents));
+        } else {
+            printTable(out, incidents);
+        }
+        if (diff) {
+            printDiff(out, incidents, history(historyUrl, events));
+        }
+        out.flush();
+        return 0;
+    }
+
+    static double parseSpeed(String text) {
+        if (text.equals("max")) {
+            return 0;
+        }
+        if (text.matches("\\d+(\\.\\d+)?x") && Double.parseDouble(text.substring(0, text.length() - 1)) > 0) {
+            return Double.parseDouble(text.substring(0, text.length() - 1));
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a speed: write 1x, 10x, any Nx, or max");
+    }
+
+    private static List<IncidentSummary> history(String url, List<Event> events) {
+        long first = events.stream().mapToLong(Event::ts).min().orElseThrow();
+        long last = events.stream().mapToLong(Event::ts).max().orElseThrow();
+        Set<String> hosts = events.stream().map(Event::host).collect(Collectors.toSet());
+        return IncidentQueries.open(url)
+                .list(new IncidentFilter(Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), null, null, null, false, 100_000))
+                .stream().filter(s -> hosts.contains(s.host())).toList();
+    }
+
+    private static void printTable(PrintWriter out, List<Incident> incidents) {
+        if (incidents.isEmpty()) {
+            out.println("no incidents");
+            return;
+        }
+        out.printf("%-6s  %-8s  %-16s  %-19s  %-19s  %s%n", "KIND", "SEVERITY", "HOST", "START", "END", "CULPRITS");
+        for (Incident i : incidents) {
+            out.printf("%-6s  %-8s  %-16s  %-19s  %-19s  %s%n",
+                    EventCodec.mapper().convertValue(i.kind(), String.class),
+                    EventCodec.mapper().convertValue(i.severity(), String.class),
+                    i.host(), TIME.format(Instant.ofEpochMilli(i.start())),
+                    i.end() == null ? "open" : TIME.format(Instant.ofEpochMilli(i.end())),
+                    i.culprits().stream().limit(4).map(dev.culprit.events.Culprit::name).collect(Collectors.joining(", ")));
+        }
+        out.println(incidents.size() + " incident(s)");
+    }
+
+    /** new: found now, not in history; missing: in history, not found now; changed: found in both, but different. */
+    private static void printDiff(PrintWriter out, List<Incident> replayed, List<IncidentSummary> recorded) {
+        Map<String, IncidentSummary> before = recorded.stream()
+                .collect(Collectors.toMap(IncidentSummary::id, Function.identity(), (a, b) -> a));
+        Map<String, Incident> now = replayed.stream().collect(Collectors.toMap(Incident::id, Function.identity(), (a, b) -> a));
+        int changes = 0;
+        out.println();
+        out.println("against history (" + recorded.size() + " recorded, " + replayed.size() + " replayed):");
+        for (Incident i : replayed) {
+            IncidentSummary s = before.get(i.id());
+            String top = i.culprits().isEmpty() ? null : i.culprits().get(0).name();
+            String severity = EventCodec.mapper().convertValue(i.severity(), String.class);
+            if (s == null) {
+                out.println("  new      " + i.id() + "  " + i.summary());
+                changes++;
+            } else if (!severity.equals(s.severity()) || !Objects.equals(top, s.topCulpritName())
+                    || !Objects.equals(i.end(), s.end())) {
+                out.println("  changed  " + i.id() + "  severity " + s.severity() + " -> " + severity
+                        + ", top culprit " + s.topCulpritName() + " -> " + top
+                        + ", end " + s.end() + " -> " + i.end());
+                changes++;
+            }
+        }
+        for (IncidentSummary s : recorded) {
+            if (!now.containsKey(s.id())) {
+                out.println("  missing  " + s.id() + "  " + s.summary());
+                changes++;
+            }
+        }
+        if (changes == 0) {
+            out.println("  no differences");
+        }
+    }
+
+    /** A progress line on a terminal: events handed to the job, rate, and time left. */
+    private static final class Progress {
+        private final PrintWriter err;
+        private final long total;
+        private final boolean tty;
+        private final long started = System.nanoTime();
+
+        Progress(PrintWriter err, long total, boolean tty) {
+            this.err = err;
+            this.total = total;
+            this.tty = tty;
+        }
+
+        void show(long done) {
+            if (!tty) {
+                return;
+            }
+            double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+            double rate = done / seconds;
+            long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+            int width = 30;
+            int filled = (int) (width * done / Math.max(1, total));
+            err.printf(Locale.ROOT, "\r[%s%s] %d/%d events  %.0f ev/s  ETA %ds ",
+                    "#".repeat(filled), " ".repeat(width - filled), done, total, rate, eta);
+            err.flush();
+        }
+
+        void done() {
+            if (tty) {
+                err.println();
+            }
+        }
+    }
+}

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Culprit.Version.class,
         description = "Names the culprit when a Linux web host goes slow or noisy: the process and disk "
                 + "behind I/O wait, the clients behind a DoS burst, the script behind a mail flood.",
-        subcommands = {DemoCommand.class, CollectCommand.class, RulesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, CollectCommand.class, RulesCommand.class, CaptureCommand.class, CommandLine.HelpCommand.class})
 public final class Culprit {
 
     /** Exit code for a mistake in the command line or configuration. */

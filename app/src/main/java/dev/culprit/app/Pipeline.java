@@ -5,6 +5,7 @@ import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
+import dev.culprit.jobs.sinks.RawEventSink;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
@@ -57,7 +58,8 @@ public final class Pipeline implements AutoCloseable {
                 List.of(KafkaEndpoints.alertSink(bootstrap), new IncidentStoreSink(runtime.database().url())),
                 KafkaEndpoints.deadLetterSink(bootstrap),
                 rules,
-                KafkaEndpoints.ruleUpdates(bootstrap, "culprit-detection"))
+                KafkaEndpoints.ruleUpdates(bootstrap, "culprit-detection"),
+                new RawEventSink(runtime.database().url(), RawEventSink.DEFAULT_RETENTION))
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
         publish(bootstrap, playFirst);

@@ -40,7 +40,7 @@ final class Replay {
         if (storeUrl != null) {
             sinks.add(new IncidentStoreSink(storeUrl));
         }
-        new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null).build(env);
+        new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null, null).build(env);
         JobClient job = env.executeAsync("culprit-replay");
         // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
         var result = job.getJobExecutionResult();

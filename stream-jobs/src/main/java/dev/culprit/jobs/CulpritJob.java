@@ -40,18 +40,21 @@ public final class CulpritJob {
     private final Sink<DeadLetter> deadLetterSink;
     private final RuleSet rules;
     private final Source<RuleSet, ?, ?> ruleUpdates;
+    private final Sink<Event> rawEventSink;
 
     /**
      * @param rules the rules in force at start
      * @param ruleUpdates rules pushed while the job runs ({@code culprit rules push}), or null
+     * @param rawEventSink where the host events are kept for {@code culprit capture}, or null
      */
     public CulpritJob(Source<Event, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
-                      RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates) {
+                      RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates, Sink<Event> rawEventSink) {
         this.source = source;
         this.alertSinks = List.copyOf(alertSinks);
         this.deadLetterSink = deadLetterSink;
         this.rules = rules;
         this.ruleUpdates = ruleUpdates;
+        this.rawEventSink = rawEventSink;
     }
 
     public static WatermarkStrategy<Event> watermarks() {
@@ -71,6 +74,11 @@ public final class CulpritJob {
 
     public void build(StreamExecutionEnvironment env) {
         DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class));
+        if (rawEventSink != null) {
+            // Straight after the source, so one host's events (Kafka key = host) reach one writer.
+            events.filter(e -> !(e instanceof DeadLetter)).name("host-events-kept")
+                    .sinkTo(rawEventSink).name("raw-events");
+        }
 
         BroadcastStream<RuleSet> rulesInForce = ruleStream(env).broadcast(DetectorFunction.RULES);
 

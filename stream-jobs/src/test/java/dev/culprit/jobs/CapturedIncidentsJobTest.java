@@ -74,7 +74,7 @@ class CapturedIncidentsJobTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "captured-test"),
                 List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
-                KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()), RuleSet.DEFAULT, null).build(env);
+                KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()), RuleSet.DEFAULT, null, null).build(env);
         JobClient job = env.executeAsync("captured-incidents");
         try {
             List<Alert> alerts = readAlerts(kafka);

@@ -83,7 +83,7 @@ class CulpritJobTest {
         new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "job-test"),
                 List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
                 KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()),
-                RuleSet.DEFAULT, null).build(env);
+                RuleSet.DEFAULT, null, null).build(env);
         JobClient job = env.executeAsync("culprit-job-test");
         try {
             List<Alert> alerts = read(kafka, Topics.ALERTS, Alert.class, 2);

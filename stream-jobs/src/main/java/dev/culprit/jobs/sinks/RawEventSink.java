@@ -1,0 +1,123 @@
+package dev.culprit.jobs.sinks;
+
+import dev.culprit.events.Event;
+import dev.culprit.storage.Database;
+import dev.culprit.storage.RawEventStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps every host event in H2 ({@link RawEventStore}) so that {@code culprit capture} can cut any
+ * stretch of the last days into an archive. Host events are many (thousands a second under
+ * attack), so they are written in batches: when a batch is full, on Flink's flush (checkpoint,
+ * end of input) and at the latest {@code maxDelay} after the oldest buffered event arrived.
+ * Rows older than the retention are deleted when the writer starts and then once an hour.
+ */
+public final class RawEventSink implements Sink<Event> {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
+    private static final int BATCH_SIZE = 1000;
+    private static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    private static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawEventSink.class);
+
+    private final String jdbcUrl;
+    private final Duration retention;
+    private final int batchSize;
+
+    /** @param retention how long raw events are kept, e.g. {@link #DEFAULT_RETENTION} */
+    public RawEventSink(String jdbcUrl, Duration retention) {
+        this(jdbcUrl, retention, BATCH_SIZE);
+    }
+
+    /** A batch size of its own, so a test can show that time alone moves a quiet buffer to the database. */
+    RawEventSink(String jdbcUrl, Duration retention, int batchSize) {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("raw event retention must be positive, was " + retention);
+        }
+        this.jdbcUrl = jdbcUrl;
+        this.retention = retention;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public SinkWriter<Event> createWriter(WriterInitContext context) {
+        // every parallel writer shares the one table; one of them deleting old rows is enough
+        boolean keepsRetention = context.getTaskInfo().getIndexOfThisSubtask() == 0;
+        return new Writer(new RawEventStore(Database.open(jdbcUrl)), context.getProcessingTimeService(), keepsRetention);
+    }
+
+    private final class Writer implements SinkWriter<Event> {
+        private final RawEventStore store;
+        private final ProcessingTimeService time;
+        private final boolean keepsRetention;
+        private final List<Event> buffer = new ArrayList<>();
+        private boolean timerPending;
+        private long nextRetentionAt;
+
+        Writer(RawEventStore store, ProcessingTimeService time, boolean keepsRetention) {
+            this.store = store;
+            this.time = time;
+            this.keepsRetention = keepsRetention;
+            applyRetention();
+        }
+
+        @Override
+        public void write(Event event, Context context) {
+            buffer.add(event);
+            if (buffer.size() >= batchSize) {
+                writeBuffer();
+            } else if (!timerPending) {
+                // without checkpoints Flink may never call flush, and a quiet stream would keep its last
+                // events in memory; the timer runs on the task thread, so it never races write
+                timerPending = true;
+                time.registerTimer(time.getCurrentProcessingTime() + MAX_DELAY.toMillis(), now -> {
+                    timerPending = false;
+                    writeBuffer();
+                });
+            }
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {
+            writeBuffer();
+        }
+
+        @Override
+        public void close() {
+            // a cancelled job still leaves its last second of events for capture
+            writeBuffer();
+        }
+
+        private void writeBuffer() {
+            if (!buffer.isEmpty()) {
+                store.save(buffer);
+                buffer.clear();
+            }
+            applyRetention();
+        }
+
+        private void applyRetention() {
+            long now = time.getCurrentProcessingTime();
+            if (!keepsRetention || now < nextRetentionAt) {
+                return;
+            }
+            nextRetentionAt = now + RETENTION_INTERVAL.toMillis();
+            long cutoff = now - retention.toMillis();
+            int deleted = store.deleteOlderThan(cutoff);
+            if (deleted > 0) {
+                LOG.info("deleted {} raw event(s) older than {} (retention {})", deleted, Instant.ofEpochMilli(cutoff), retention);
+            }
+        }
+    }
+}

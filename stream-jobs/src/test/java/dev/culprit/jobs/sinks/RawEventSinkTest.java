@@ -1,0 +1,142 @@
+package dev.culprit.jobs.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.culprit.events.CpuSample;
+import dev.culprit.events.Event;
+import dev.culprit.events.PhpMail;
+import dev.culprit.jobs.serde.JsonTypeInfo;
+import dev.culprit.storage.Database;
+import dev.culprit.storage.RawEventStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sink on a Flink MiniCluster, writing to a real H2 file. */
+@Tag("slow")
+class RawEventSinkTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    /** Recent enough that a week's retention keeps it. */
+    private static final long T0 = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+
+    @TempDir
+    Path dataDir;
+
+    /** Two web servers sampled every second for two minutes, one of them sending contact-form mail. */
+    private static List<Event> twoHostsForTwoMinutes() {
+        List<Event> events = new ArrayList<>();
+        for (int s = 0; s < 120; s++) {
+            long ts = T0 + s * 1000L;
+            events.add(new CpuSample("web1", "proc", ts, 1, 1000, s % 40, 5, 5, 60, null, null, null));
+            events.add(new CpuSample("web2", "proc", ts, 1, 1000, 1, 5, 5, 80, null, null, null));
+            if (s % 2 == 0) {
+                // the same mail twice in one second: two calls, not one redelivered
+                PhpMail mail = new PhpMail("web1", "phpmail", ts, 1, "/var/www/shop/contact.php", 42,
+                        PhpMail.Origin.FILE, List.of("owner@shop.example"), "Contact form");
+                events.add(mail);
+                events.add(mail);
+            }
+        }
+        return events;
+    }
+
+    private static void run(List<Event> events, RawEventSink sink) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        // keyed by host as Kafka partitions them, so each host's events reach one writer
+        env.fromData(JsonTypeInfo.of(Event.class), events.toArray(Event[]::new))
+                .keyBy(Event::host, Types.STRING)
+                .sinkTo(sink);
+        env.execute("raw-event-sink-test");
+    }
+
+    @Test
+    void everyEventIsStoredExactlyOnceEvenWhenTheWholeStreamIsDeliveredAgain() throws Exception {
+        String url = Database.fileUrl(dataDir, "culprit");
+        List<Event> events = twoHostsForTwoMinutes();
+
+        run(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
+        run(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
+
+        RawEventStore store = new RawEventStore(Database.open(url));
+        assertThat(events).hasSize(360);
+        assertThat(store.read(T0, T0 + 120_000, null)).hasSize(360).containsExactlyInAnyOrderElementsOf(events);
+        assertThat(store.read(T0, T0 + 120_000, "web1"))
+                .containsExactlyElementsOf(events.stream().filter(e -> e.host().equals("web1")).toList());
+    }
+
+    @Test
+    void eventsOlderThanTheRetentionAreGoneOnceTheSinkStarts() throws Exception {
+        String url = Database.fileUrl(dataDir, "culprit");
+        RawEventStore store = new RawEventStore(Database.open(url));
+        long eightDaysAgo = System.currentTimeMillis() - Duration.ofDays(8).toMillis();
+        store.save(List.of(new CpuSample("web1", "proc", eightDaysAgo, 1, 1000, 35, 5, 5, 60, null, null, null)));
+
+        run(twoHostsForTwoMinutes(), new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
+
+        assertThat(store.read(0, T0, null)).isEmpty();
+        assertThat(store.read(T0, T0 + 120_000, null)).hasSize(360);
+    }
+
+    @Test
+    void aQuietStreamReachesTheDatabaseWithinAboutASecond() throws Exception {
+        String url = Database.fileUrl(dataDir, "culprit");
+        List<Event> events = twoHostsForTwoMinutes().subList(0, 10);
+        List<Event> withLast = new ArrayList<>(events);
+        withLast.add(new CpuSample("web1", "proc", T0 + 600_000, 1, 1000, 1, 5, 5, 60, null, null, null));
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.fromData(JsonTypeInfo.of(Event.class), withLast.toArray(Event[]::new))
+                .map(new HoldLastUntilStored(url, events.size()), JsonTypeInfo.of(Event.class))
+                // its own task: the held-up map must not hold up the sink's timer
+                .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION, 10_000)).disableChaining();
+        env.execute("raw-event-sink-quiet-test");
+
+        assertThat(new RawEventStore(Database.open(url)).read(T0, T0 + 120_000, null)).containsExactlyElementsOf(events);
+    }
+
+    /**
+     * Passes events on; before the last one, waits for the ones before it to be in the database, which
+     * only the sink's timer can do (its batch is far from full and the input has not ended).
+     */
+    private static final class HoldLastUntilStored implements MapFunction<Event, Event> {
+        private final String url;
+        private final int before;
+        private int seen;
+
+        HoldLastUntilStored(String url, int before) {
+            this.url = url;
+            this.before = before;
+        }
+
+        @Override
+        public Event map(Event event) throws Exception {
+            if (++seen > before) {
+                RawEventStore store = new RawEventStore(Database.open(url));
+                long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (store.read(0, Long.MAX_VALUE, null).size() < before) {
+                    if (System.nanoTime() > deadline) {
+                        throw new AssertionError(before + " events were still not in " + url + " 3 s after they were sent");
+                    }
+                    Thread.sleep(50);
+                }
+            }
+            return event;
+        }
+    }
+}

@@ -26,6 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
                     + "Runs until Ctrl-C or --duration."})
 public final class DemoCommand implements Callable<Integer> {
 
+    /**
+     * The shipped incidents end this long before the demo starts: live samples then move event
+     * time past their cool-downs at once, so a new user sees a flood fire, update and resolve.
+     */
+    private static final long SCENARIOS_END_BEFORE_NOW_MS = 120_000;
+
     @Spec
     CommandSpec spec;
 
@@ -107,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
              WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
              Pipeline pipeline = Pipeline.start(runtime, collectors, rules, System.out, System.console() != null,
                      webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet),
-                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - 1_000) : java.util.List.of())) {
+                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : java.util.List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,19 +92,9 @@ public final class CollectCommand implements Callable<Integer> {
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "culprit-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out);
-        try (Collector collector = archive == null
+        try (StopSignal stop = StopSignal.install("culprit-collect");
+             Collector collector = archive == null
                 ? Collector.start(collectors, dataDir, kafka, Clock.systemUTC())
                 : Collector.startInto(collectors, (events, positions) -> {
                     synchronized (archive) {
@@ -115,22 +104,12 @@ public final class CollectCommand implements Callable<Integer> {
                 }, Clock.systemUTC())) {
             err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
                     + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-            }
+            stop.await(duration);
             err.printf("culprit: %d line(s) read, %d unparseable (sent to culprit.deadletter), %d sample(s) dropped, %d record(s) shipped%n",
                     collector.linesRead(), collector.unparseableLines(), collector.droppedSamples(), collector.shippedRecords());
         } finally {
             if (archive != null) {
                 archive.close();
-            }
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for us
             }
         }
         return 0;

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,29 +50,17 @@ public final class ConsoleCommand implements Callable<Integer> {
         org.h2.tools.Server server = org.h2.tools.Server.createWebServer(
                 "-webPort", String.valueOf(port),
                 "-webAdminPassword", org.h2.server.web.WebServer.encodeAdminPassword(password));
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "culprit-console-shutdown");
         server.start();
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
+        try (StopSignal stop = StopSignal.install("culprit-console")) {
             PrintWriter out = spec.commandLine().getOut();
             out.println("culprit console: H2 web console at http://" + LOOPBACK + ":" + server.getPort() + "/ (this machine only). Ctrl-C to stop.");
             out.println("  JDBC URL:  " + url.replace(";IFEXISTS=TRUE", ""));
             out.println("  user:      sa (no password)");
             out.println("  console admin password (Preferences and Tools pages; shown only now): " + password);
             out.flush();
-            stop.await();
+            stop.await(null);
         } finally {
             server.stop();
-            stopped.countDown();
         }
         return 0;
     }

@@ -9,8 +9,6 @@ import dev.culprit.collectors.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -98,18 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
 
         err.println("culprit: starting embedded runtime in " + dataDir.toAbsolutePath() + " ...");
         long t0 = System.nanoTime();
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.countDown();
-            try {
-                stopped.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "culprit-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
+        try (StopSignal stop = StopSignal.install("culprit-demo");
+             EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
              Pipeline pipeline = Pipeline.start(runtime, collectors, rules, System.out, System.console() != null,
                      webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet),
@@ -117,21 +105,10 @@ public final class DemoCommand implements Callable<Integer> {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
-            if (duration == null) {
-                stop.await();
-            } else {
-                stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            stop.await(duration);
             err.println("culprit: stopping ...");
             long alerts = pipeline.alertsPrinted();
             err.println("culprit: " + alerts + " alert(s) shown; history in " + dataDir.resolve("culprit.mv.db"));
-        } finally {
-            stopped.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running and waits for us
-            }
         }
         return 0;
     }

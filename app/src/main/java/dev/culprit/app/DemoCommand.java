@@ -57,6 +57,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Replay the shipped real incidents (I/O wait, DoS, mail flood) first (default: on).")
     boolean scenarios;
 
+    @Option(names = "--keep-events", converter = DurationConverter.class, defaultValue = "7d", paramLabel = "DURATION",
+            description = "How long raw host events stay in H2 for `culprit capture` (default: ${DEFAULT-VALUE}).")
+    Duration keepEvents;
+
     @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL (retried, never blocking detection).")
     java.net.URI webhook;
 
@@ -71,6 +75,10 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (iowaitThreshold != null && (iowaitThreshold < 0 || iowaitThreshold > 100)) {
             spec.commandLine().getErr().println("culprit demo: --iowait-threshold must be between 0 and 100, was " + iowaitThreshold);
+            return Culprit.EXIT_USAGE;
+        }
+        if (keepEvents.isZero()) {
+            spec.commandLine().getErr().println("culprit demo: --keep-events must be more than zero");
             return Culprit.EXIT_USAGE;
         }
         CollectorConfig collectors;
@@ -99,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
         try (StopSignal stop = StopSignal.install("culprit-demo");
              EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
-             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, System.out, System.console() != null,
+             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, keepEvents, System.out, System.console() != null,
                      webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet),
                      scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : java.util.List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",

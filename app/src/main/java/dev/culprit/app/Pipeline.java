@@ -45,7 +45,7 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the job, the alert outlets and the collectors; {@code outlets} are extra (a webhook). */
     public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, RuleSet rules,
-                                 PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
+                                 java.time.Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
                                  List<Event> playFirst) throws Exception {
         String bootstrap = runtime.bootstrapServers();
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
@@ -59,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
                 KafkaEndpoints.deadLetterSink(bootstrap),
                 rules,
                 KafkaEndpoints.ruleUpdates(bootstrap, "culprit-detection"),
-                new RawEventSink(runtime.database().url(), RawEventSink.DEFAULT_RETENTION))
+                new RawEventSink(runtime.database().url(), keepEvents))
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
         publish(bootstrap, playFirst);

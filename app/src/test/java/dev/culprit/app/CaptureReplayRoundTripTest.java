@@ -8,6 +8,7 @@ import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.EventArchive;
+import dev.culprit.jobs.sinks.RawEventSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -38,7 +39,7 @@ class CaptureReplayRoundTripTest {
                 new CollectorConfig.Proc(false, null, null, null, null, null), null, null, null));
         String incidentId;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, nothingLive, RuleSet.DEFAULT,
+             Pipeline pipeline = Pipeline.start(runtime, nothingLive, RuleSet.DEFAULT, RawEventSink.DEFAULT_RETENTION,
                      new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false, List.of(), flood)) {
             await().atMost(Duration.ofSeconds(90)).until(() -> storedIncidentId(runtime) != null);
             incidentId = storedIncidentId(runtime);

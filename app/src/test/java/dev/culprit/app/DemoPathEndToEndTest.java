@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.iowait.IoWaitRule;
+import dev.culprit.jobs.sinks.RawEventSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ class DemoPathEndToEndTest {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), RuleSet.DEFAULT.withIowait(anyIowait),
+             Pipeline pipeline = Pipeline.start(runtime, sampleProcEvery500ms(), RuleSet.DEFAULT.withIowait(anyIowait), RawEventSink.DEFAULT_RETENTION,
                      new PrintStream(console, true, StandardCharsets.UTF_8), false, java.util.List.of(), java.util.List.of())) {
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.rules.RuleSet;
+import dev.culprit.jobs.sinks.RawEventSink;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -37,7 +38,7 @@ class HotReloadTest {
                 new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null));
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, procEvery500ms, never,
+             Pipeline pipeline = Pipeline.start(runtime, procEvery500ms, never, RawEventSink.DEFAULT_RETENTION,
                      new PrintStream(console, true, StandardCharsets.UTF_8), false, List.of(), List.of())) {
             Thread.sleep(8_000);
             assertThat(console.toString(StandardCharsets.UTF_8)).as("no incident under the start rules").isEmpty();

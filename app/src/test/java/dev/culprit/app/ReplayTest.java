@@ -51,6 +51,19 @@ class ReplayTest {
     }
 
     @Test
+    void theDdStallCapturedFromProcNamesDdAndItsDisk() throws Exception {
+        List<Event> iowait = EventArchive.read(SCENARIOS.resolve("iowait.jsonl.gz"));
+
+        List<Incident> incidents = Replay.run(iowait, RuleSet.DEFAULT, 0, null, done -> { });
+
+        assertThat(incidents).extracting(Incident::kind).containsExactly(IncidentKind.IOWAIT);
+        var processes = incidents.get(0).culprits().stream().filter(c -> c.role().equals("process")).toList();
+        assertThat(processes).isNotEmpty().allSatisfy(c -> assertThat(c.name()).endsWith(" dd"));
+        // dd is restarted every 2 GiB; one that exited in the interval has no open files left to name a disk by
+        assertThat(processes).anySatisfy(c -> assertThat(c.details()).containsEntry("disks", "vda"));
+    }
+
+    @Test
     void diffShowsWhatARuleChangeWouldHaveMissed() throws Exception {
         Path dataDir = dir.resolve("data");
         List<Event> mail = EventArchive.read(SCENARIOS.resolve("mail.jsonl.gz"));

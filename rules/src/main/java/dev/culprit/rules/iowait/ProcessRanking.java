@@ -20,8 +20,8 @@ final class ProcessRanking {
 
     private ProcessRanking() {}
 
-    /** One process over the window. */
-    private record Totals(ProcessIoSample latest, double bytesPerSec, double readPerSec, double writePerSec,
+    /** One process over the window; {@code withFiles} is its latest sample that named open files. */
+    private record Totals(ProcessIoSample latest, ProcessIoSample withFiles, double bytesPerSec, double readPerSec, double writePerSec,
                           long delayMs, boolean delayKnown, int dSamples, int samples) {}
 
     static List<Culprit> topCulprits(Collection<ProcessIoSample> window, int limit) {
@@ -30,12 +30,20 @@ final class ProcessRanking {
         List<Totals> totals = new ArrayList<>();
         for (List<ProcessIoSample> samples : byPid.values()) {
             ProcessIoSample latest = samples.get(samples.size() - 1);
+            // A writer that exited in its last interval has no open files left: its disk is in an earlier sample.
+            ProcessIoSample withFiles = latest;
+            for (int i = samples.size() - 1; i >= 0; i--) {
+                if (!samples.get(i).disks().isEmpty()) {
+                    withFiles = samples.get(i);
+                    break;
+                }
+            }
             double read = samples.stream().mapToDouble(ProcessIoSample::readBytesPerSec).sum() / samples.size();
             double write = samples.stream().mapToDouble(ProcessIoSample::writeBytesPerSec).sum() / samples.size();
             long delay = samples.stream().filter(s -> s.blkioDelayMs() != null).mapToLong(ProcessIoSample::blkioDelayMs).sum();
             boolean delayKnown = samples.stream().anyMatch(s -> s.blkioDelayMs() != null);
             int d = samples.stream().mapToInt(ProcessIoSample::dStateSamples).sum();
-            totals.add(new Totals(latest, read + write, read, write, delay, delayKnown, d, samples.size()));
+            totals.add(new Totals(latest, withFiles, read + write, read, write, delay, delayKnown, d, samples.size()));
         }
         boolean delayAccounting = totals.stream().anyMatch(Totals::delayKnown);
         Comparator<Totals> order = delayAccounting
@@ -65,11 +73,12 @@ final class ProcessRanking {
         if (p.containerId() != null) {
             details.put("container", p.containerId());
         }
-        if (!p.disks().isEmpty()) {
-            details.put("disks", String.join(",", p.disks()));
+        ProcessIoSample withFiles = t.withFiles();
+        if (!withFiles.disks().isEmpty()) {
+            details.put("disks", String.join(",", withFiles.disks()));
         }
-        if (!p.files().isEmpty()) {
-            details.put("files", String.join(",", p.files()));
+        if (!withFiles.files().isEmpty()) {
+            details.put("files", String.join(",", withFiles.files()));
         }
         if (!delayAccounting) {
             details.put("ranking", "bytes/s (kernel.task_delayacct is off: no block-I/O delay to rank by)");

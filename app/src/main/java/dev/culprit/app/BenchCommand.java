@@ -1,6 +1,7 @@
 package dev.culprit.app;
 
 import dev.culprit.collectors.LogKind;
+import dev.culprit.collectors.ParseResult;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.tail.TailedLogSource;
 import dev.culprit.events.Event;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -95,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
                     logKind.label(), rates(spoolRates));
         } finally {
             try (var files = Files.walk(scratch)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
         out.printf(Locale.ROOT, "heap in use after: %d MiB (max %d MiB)%n",
@@ -109,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < repeat; i++) {
             List<Event> parsed = new ArrayList<>();
             for (String line : lines) {
-                if (reader.parser().parse("bench", line) instanceof dev.culprit.collectors.ParseResult.Parsed p) {
+                if (reader.parser().parse("bench", line) instanceof ParseResult.Parsed p) {
                     parsed.add(p.event());
                 }
             }

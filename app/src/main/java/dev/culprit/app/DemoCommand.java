@@ -1,18 +1,20 @@
 package dev.culprit.app;
 
-import dev.culprit.rules.RuleSet;
-import dev.culprit.rules.files.RuleFileException;
-import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
+import dev.culprit.rules.RuleSet;
+import dev.culprit.rules.files.RuleFileException;
+import dev.culprit.rules.files.RuleFiles;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code culprit demo}: everything in one JVM, watching this machine. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -62,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
     Duration keepEvents;
 
     @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL (retried, never blocking detection).")
-    java.net.URI webhook;
+    URI webhook;
 
     @Option(names = "--webhook-format", paramLabel = "FORMAT", defaultValue = "json",
             description = "Body of webhook posts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -108,8 +110,8 @@ public final class DemoCommand implements Callable<Integer> {
              EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
              Pipeline pipeline = Pipeline.start(runtime, collectors, rules, keepEvents, System.out, System.console() != null,
-                     webhookOutlet == null ? java.util.List.of() : java.util.List.of(webhookOutlet),
-                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : java.util.List.of())) {
+                     webhookOutlet == null ? List.of() : List.of(webhookOutlet),
+                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");

@@ -2,27 +2,29 @@ package dev.culprit.app;
 
 import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.events.Alert;
+import dev.culprit.events.Event;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
 import dev.culprit.jobs.sinks.RawEventSink;
-import dev.culprit.events.Event;
-import dev.culprit.events.EventCodec;
-import dev.culprit.events.Topics;
 import dev.culprit.rules.RuleSet;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import java.io.PrintStream;
-import java.time.Clock;
-import java.util.List;
-import java.util.function.Consumer;
-import dev.culprit.events.Alert;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The live path on one host: collectors publish to the runtime's Kafka, the detection job reads
@@ -45,11 +47,11 @@ public final class Pipeline implements AutoCloseable {
 
     /** Starts the job, the alert outlets and the collectors; {@code outlets} are extra (a webhook). */
     public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, RuleSet rules,
-                                 java.time.Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
+                                 Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
                                  List<Event> playFirst) throws Exception {
         String bootstrap = runtime.bootstrapServers();
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
-        List<Consumer<Alert>> all = new java.util.ArrayList<>(outlets);
+        List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
         AlertFeed feed = new AlertFeed(bootstrap, all);
         StreamExecutionEnvironment env = runtime.flink();

@@ -1,15 +1,27 @@
 package dev.culprit.app;
 
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
 import dev.culprit.rules.files.RuleFile;
 import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.rules.files.RuleKind;
 import dev.culprit.rules.files.RuleProblem;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -88,11 +100,11 @@ public final class RulesCommand implements Runnable {
                 description = "The rules directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
-        @picocli.CommandLine.Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
                 description = "The pipeline's Kafka (default: the embedded one running on --data-dir).")
         String bootstrapServers;
 
-        @picocli.CommandLine.Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
+        @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
                 description = "Data directory of a running `culprit demo` (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
@@ -108,26 +120,26 @@ public final class RulesCommand implements Runnable {
             String kafka = bootstrapServers;
             Path addressFile = dataDir.resolve(EmbeddedRuntime.BOOTSTRAP_FILE);
             if (kafka == null) {
-                if (!java.nio.file.Files.exists(addressFile)) {
+                if (!Files.exists(addressFile)) {
                     err.println("culprit rules push: no running pipeline in " + dataDir + " (no " + addressFile
                             + "); pass --bootstrap-servers");
                     return Culprit.EXIT_USAGE;
                 }
-                kafka = java.nio.file.Files.readString(addressFile).trim();
+                kafka = Files.readString(addressFile).trim();
             }
-            byte[] rules = dev.culprit.events.EventCodec.mapper().writeValueAsBytes(check.ruleSet());
-            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(java.util.Map.of(
-                    org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-                    org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                    org.apache.kafka.clients.producer.ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                    org.apache.kafka.clients.producer.ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                    org.apache.kafka.clients.producer.ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                    org.apache.kafka.common.serialization.StringSerializer.class,
-                    org.apache.kafka.clients.producer.ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                    org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
-                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
-                        dev.culprit.events.Topics.RULES, "rules", rules)).get();
-            } catch (java.util.concurrent.ExecutionException | org.apache.kafka.common.KafkaException e) {
+            byte[] rules = EventCodec.mapper().writeValueAsBytes(check.ruleSet());
+            try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+                    ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class))) {
+                producer.send(new ProducerRecord<>(
+                        Topics.RULES, "rules", rules)).get();
+            } catch (ExecutionException | KafkaException e) {
                 err.println("culprit rules push: cannot publish to " + kafka + ": " + e.getMessage());
                 return Culprit.EXIT_RUNTIME;
             }

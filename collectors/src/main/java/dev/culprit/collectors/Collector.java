@@ -1,28 +1,29 @@
 package dev.culprit.collectors;
 
+import dev.culprit.collectors.apache.ApacheStatusPoller;
+import dev.culprit.collectors.apache.ApacheStatusSource;
 import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.collectors.evasive.DosLogDirWatcher;
 import dev.culprit.collectors.proc.DeviceFilter;
 import dev.culprit.collectors.proc.HostSampler;
 import dev.culprit.collectors.proc.ProcessSampler;
 import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.spool.SpoolingPublisher;
+import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.collectors.tail.TailedLogSource;
-import dev.culprit.collectors.apache.ApacheStatusPoller;
-import dev.culprit.collectors.apache.ApacheStatusSource;
-import dev.culprit.collectors.evasive.DosLogDirWatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.ZoneId;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.culprit.collectors.tail.FilePosition;
+import java.util.Optional;
 
 /**
  * The collectors of one host, as a config file describes them, publishing through one on-disk
@@ -130,7 +131,7 @@ public final class Collector implements AutoCloseable {
     /** Follows a log through this collector's spool, resuming where the last run stopped. */
     private void follow(String key, Path path, TailedLogSource.Kind kind, String host, Clock clock) {
         TailedLogSource log = new TailedLogSource(key, path, kind, host, sink, clock,
-                java.util.Optional.ofNullable(resume.get(key)), false);
+                Optional.ofNullable(resume.get(key)), false);
         log.start(TAIL_POLL);
         logs.add(log);
     }

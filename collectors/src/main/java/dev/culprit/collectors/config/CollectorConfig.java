@@ -2,8 +2,13 @@ package dev.culprit.collectors.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.culprit.collectors.apache.ApacheStatusSettings;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -94,7 +99,7 @@ public record CollectorConfig(
 
         /** The poller's settings; an unusable URL or credential choice is an IllegalArgumentException saying why. */
         public ApacheStatusSettings settings() {
-            return new ApacheStatusSettings(java.net.URI.create(url), extendedStatus,
+            return new ApacheStatusSettings(URI.create(url), extendedStatus,
                     Durations.parse(connectTimeout), Durations.parse(readTimeout), credentialsEnv, credentialsFile);
         }
 
@@ -133,12 +138,12 @@ public record CollectorConfig(
 
     /** Mistakes that parse but cannot work, each naming its key. Empty when the config is usable. */
     public List<String> problems() {
-        List<String> problems = new java.util.ArrayList<>();
+        List<String> problems = new ArrayList<>();
         checkDuration(problems, "sources.proc.interval", sources.proc().interval());
         if (sources.proc().topProcesses() < 1) {
             problems.add("sources.proc.topProcesses: must be at least 1, was " + sources.proc().topProcesses());
         }
-        if (sources.proc().enabled() && !java.nio.file.Files.isDirectory(sources.proc().root())) {
+        if (sources.proc().enabled() && !Files.isDirectory(sources.proc().root())) {
             problems.add("sources.proc.root: " + sources.proc().root() + " is not a directory");
         }
         checkDuration(problems, "sources.apache.interval", sources.apache().interval());
@@ -154,7 +159,7 @@ public record CollectorConfig(
         checkZone(problems, "sources.evasive.timeZone", sources.evasive().timeZone());
         checkZone(problems, "sources.phpmail.timeZone", sources.phpmail().timeZone());
         if (sources.evasive().enabled() && sources.evasive().dosLogDir() != null
-                && !java.nio.file.Files.isDirectory(sources.evasive().dosLogDir())) {
+                && !Files.isDirectory(sources.evasive().dosLogDir())) {
             problems.add("sources.evasive.dosLogDir: " + sources.evasive().dosLogDir()
                     + " is not a directory (mod_evasive's DOSLogDir)");
         }
@@ -181,8 +186,8 @@ public record CollectorConfig(
             return;
         }
         try {
-            java.time.ZoneId.of(zone);
-        } catch (java.time.DateTimeException e) {
+            ZoneId.of(zone);
+        } catch (DateTimeException e) {
             problems.add(key + ": unknown time zone '" + zone + "' (use e.g. UTC or Europe/Berlin)");
         }
     }

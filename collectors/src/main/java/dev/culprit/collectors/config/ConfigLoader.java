@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Reads a collector config file; every mistake names the file, the line and the key. */
@@ -73,8 +74,8 @@ public final class ConfigLoader {
             if (ref.getFieldName() == null) {
                 continue;
             }
-            java.util.regex.Pattern key = java.util.regex.Pattern.compile(
-                    "^\\s*(- )?" + java.util.regex.Pattern.quote(ref.getFieldName()) + "\\s*:.*");
+            Pattern key = Pattern.compile(
+                    "^\\s*(- )?" + Pattern.quote(ref.getFieldName()) + "\\s*:.*");
             for (int i = from; i < lines.length; i++) {
                 if (key.matcher(lines[i]).matches()) {
                     from = i + 1;

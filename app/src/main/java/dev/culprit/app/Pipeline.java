@@ -89,10 +89,6 @@ public final class Pipeline implements AutoCloseable {
         return console.printed();
     }
 
-    public Collector collector() {
-        return collector;
-    }
-
     @Override
     public void close() throws Exception {
         collector.close();

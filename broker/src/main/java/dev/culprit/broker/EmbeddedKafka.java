@@ -53,12 +53,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int brokerPort;
-    private final Path logDir;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, Path logDir) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort) {
         this.server = server;
         this.brokerPort = brokerPort;
-        this.logDir = logDir;
     }
 
     /** Starts a broker on free loopback ports, storing its log under {@code dir}. */
@@ -79,7 +77,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         format(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, logDir);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort);
         try {
             kafka.awaitReady();
         } catch (RuntimeException e) {
@@ -95,10 +93,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public int port() {
         return brokerPort;
-    }
-
-    public Path logDir() {
-        return logDir;
     }
 
     /** Creates the topics that do not exist yet (one partition, no replication). */

@@ -152,10 +152,6 @@ public final class Collector implements AutoCloseable {
         return shipper == null ? 0 : shipper.shippedRecords();
     }
 
-    public SpoolingPublisher samples() {
-        return samples;
-    }
-
     @Override
     public void close() throws Exception {
         for (AutoCloseable source : sources) {

@@ -146,10 +146,6 @@ public final class TailedLogSource implements AutoCloseable {
         return unparseable.get();
     }
 
-    public Path path() {
-        return path;
-    }
-
     @Override
     public void close() throws IOException {
         if (timer != null) {

@@ -15,7 +15,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Culprit in one JVM: an in-process Kafka broker, Flink's local environment and an H2 file, all
  * under one data directory. A second start on the same directory reuses its topics and history.
  */
-public final class EmbeddedRuntime implements AutoCloseable {
+public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
 
     private final Path dataDir;
     private final EmbeddedKafka kafka;
@@ -54,20 +54,28 @@ public final class EmbeddedRuntime implements AutoCloseable {
     /** The running embedded broker's address, written while it runs. */
     public static final String BOOTSTRAP_FILE = "kafka.bootstrap";
 
+    @Override
     public String bootstrapServers() {
         return kafka.bootstrapServers();
     }
 
+    @Override
     public Database database() {
         return database;
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
 
-    /** A local Flink environment: the job's operators run on threads of this JVM. */
+    @Override
     public StreamExecutionEnvironment flink() {
+        return localFlink();
+    }
+
+    /** A local Flink environment: the job's operators run on threads of this JVM. */
+    static StreamExecutionEnvironment localFlink() {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);

@@ -45,8 +45,11 @@ public final class Pipeline implements AutoCloseable {
         this.console = console;
     }
 
-    /** Starts the job, the alert outlets and the collectors; {@code outlets} are extra (a webhook). */
-    public static Pipeline start(EmbeddedRuntime runtime, CollectorConfig collectors, RuleSet rules,
+    /**
+     * Starts the job, the alert outlets and this host's collectors ({@code collectors} null: none, the
+     * events come from collectors elsewhere); {@code outlets} are extra (a webhook).
+     */
+    public static Pipeline start(PipelineRuntime runtime, CollectorConfig collectors, RuleSet rules,
                                  Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
                                  List<Event> playFirst) throws Exception {
         String bootstrap = runtime.bootstrapServers();
@@ -65,7 +68,8 @@ public final class Pipeline implements AutoCloseable {
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
         publish(bootstrap, playFirst);
-        Collector collector = Collector.start(collectors, runtime.dataDir(), bootstrap, Clock.systemUTC());
+        Collector collector = collectors == null ? null
+                : Collector.start(collectors, runtime.dataDir(), bootstrap, Clock.systemUTC());
         return new Pipeline(collector, job, feed, console);
     }
 
@@ -91,7 +95,9 @@ public final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        collector.close();
+        if (collector != null) {
+            collector.close();
+        }
         try {
             job.cancel().get();
         } catch (Exception e) {

@@ -54,7 +54,8 @@ class RunCommandTest {
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             try {
                 // while the other process opens the file, H2 may refuse a moment: ask again
-                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> mailIncidents(dataDir) > 0);
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                        .until(() -> mailIncidents(dataDir) > 0);
             } finally {
                 run.destroy(); // SIGTERM: the shutdown hook closes the job and the database in order
                 assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -31,11 +31,15 @@ public final class Database {
     }
 
     /**
-     * The embedded database file {@code <dataDir>/culprit.mv.db}. {@code AUTO_SERVER} lets
-     * {@code culprit query} in another process read it while the pipeline writes.
+     * The embedded database file {@code <dataDir>/<name>.mv.db}. {@code AUTO_SERVER} lets
+     * {@code culprit query} in another process read it while the pipeline writes. The process
+     * that opened it first serves it until it exits ({@code DB_CLOSE_DELAY=-1}): were it to close
+     * the file whenever its last connection closed, the serving process would change under the
+     * others' feet, and a writer could find the file locked by a server that has just gone.
+     * {@code AUTO_RECONNECT} carries the others over when the serving process does exit.
      */
     public static String fileUrl(Path dataDir, String name) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";AUTO_SERVER=TRUE";
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;DB_CLOSE_DELAY=-1";
     }
 
     /** Opens the database at a JDBC URL and migrates it to this build's schema. */

@@ -15,13 +15,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Golden cases: each directory under {@code cases/apache/} holds a real status page copied from
- * {@code captured/} ({@code server-status-auto.txt} or {@code server-status.html}) and
- * {@code expected.json}, what a reader of that page sees in it. Adding a case is adding files.
+ * Golden cases: each directory under {@code cases/apache/} names a real status page under
+ * {@code captured/} (file {@code page}: a {@code ?auto} text or an ExtendedStatus HTML page) and
+ * holds {@code expected.json}, what a reader of that page sees in it. Adding a case is adding files.
  */
 class StatusPageCasesTest {
 
     private static final Path CASES = Path.of("src/test/resources/cases/apache");
+    private static final Path CAPTURED = Path.of("src/test/resources/captured");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Path> cases() throws IOException {
@@ -44,13 +45,12 @@ class StatusPageCasesTest {
     }
 
     private static Object read(Path dir) throws IOException {
-        Path auto = dir.resolve("server-status-auto.txt");
-        if (Files.exists(auto)) {
-            return asShown(ServerStatusParser.parse(Files.readString(auto)));
+        Path page = CAPTURED.resolve(Files.readString(dir.resolve("page")).trim());
+        assertThat(page).as("the captured page a case names").exists();
+        if (page.toString().endsWith(".html")) {
+            return Map.of("workers", ExtendedStatusParser.parse(Files.readString(page)));
         }
-        Path html = dir.resolve("server-status.html");
-        assertThat(html).as("a case holds server-status-auto.txt or server-status.html").exists();
-        return Map.of("workers", ExtendedStatusParser.parse(Files.readString(html)));
+        return asShown(ServerStatusParser.parse(Files.readString(page)));
     }
 
     private static Map<String, Object> asShown(AutoStatus status) {

@@ -5,14 +5,13 @@ import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
-import dev.culprit.rules.files.RuleFiles;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,6 +34,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DetectionOptions detection;
+
     @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
             description = "Where the broker log and the H2 database live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -51,24 +53,13 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Collector config (see collectors/collector.example.yaml; default: sample /proc only).")
     Path config;
 
-    @Option(names = "--rules", paramLabel = "DIR",
-            description = "Rule files (see rules/*.yaml; default: the shipped rules built in).")
-    Path rulesDir;
 
     @Option(names = "--no-scenarios", negatable = true, defaultValue = "true",
             description = "Replay the shipped real incidents (I/O wait, DoS, mail flood) first (default: on).")
     boolean scenarios;
 
-    @Option(names = "--keep-events", converter = DurationConverter.class, defaultValue = "7d", paramLabel = "DURATION",
-            description = "How long raw host events stay in H2 for `culprit capture` (default: ${DEFAULT-VALUE}).")
-    Duration keepEvents;
 
-    @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL (retried, never blocking detection).")
-    URI webhook;
 
-    @Option(names = "--webhook-format", paramLabel = "FORMAT", defaultValue = "json",
-            description = "Body of webhook posts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    WebhookAlerts.Format webhookFormat;
 
     @Option(names = {"-v", "--verbose"}, description = "Log what the broker and Flink are doing.")
     boolean verbose;
@@ -79,8 +70,8 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("culprit demo: --iowait-threshold must be between 0 and 100, was " + iowaitThreshold);
             return Culprit.EXIT_USAGE;
         }
-        if (keepEvents.isZero()) {
-            spec.commandLine().getErr().println("culprit demo: --keep-events must be more than zero");
+        if (detection.mistake() != null) {
+            spec.commandLine().getErr().println("culprit demo: " + detection.mistake());
             return Culprit.EXIT_USAGE;
         }
         CollectorConfig collectors;
@@ -92,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         RuleSet rules;
         try {
-            rules = rulesDir == null ? RuleSet.DEFAULT : RuleFiles.load(rulesDir);
+            rules = detection.rules();
         } catch (RuleFileException e) {
             spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
             return Culprit.EXIT_USAGE;
@@ -108,9 +99,9 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (StopSignal stop = StopSignal.install("culprit-demo");
              EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
-             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, keepEvents, System.out, System.console() != null,
-                     webhookOutlet == null ? List.of() : List.of(webhookOutlet),
+             WebhookAlerts webhookOutlet = detection.webhookOutlet();
+             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, detection.keepEvents, System.out, System.console() != null,
+                     DetectionOptions.outlets(webhookOutlet),
                      scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
                     (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),

@@ -2,9 +2,7 @@ package dev.culprit.app;
 
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
-import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.storage.Database;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -26,6 +25,9 @@ public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    DetectionOptions detection;
+
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]", description = "The Kafka to read.")
     String bootstrapServers;
 
@@ -33,19 +35,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "Where the H2 database lives (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--rules", paramLabel = "DIR", description = "Rule files (default: the shipped rules built in).")
-    Path rulesDir;
 
-    @Option(names = "--keep-events", converter = DurationConverter.class, defaultValue = "7d", paramLabel = "DURATION",
-            description = "How long raw host events stay in H2 for `culprit capture` (default: ${DEFAULT-VALUE}).")
-    Duration keepEvents;
 
-    @Option(names = "--webhook", paramLabel = "URL", description = "Also POST every alert to this URL.")
-    URI webhook;
 
-    @Option(names = "--webhook-format", paramLabel = "FORMAT", defaultValue = "json",
-            description = "Body of webhook posts: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    WebhookAlerts.Format webhookFormat;
 
     @Option(names = {"-v", "--verbose"}, description = "Log what Flink and the Kafka clients are doing.")
     boolean verbose;
@@ -63,22 +55,22 @@ public final class RunCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         RuleSet rules;
         try {
-            rules = rulesDir == null ? RuleSet.DEFAULT : RuleFiles.load(rulesDir);
+            rules = detection.rules();
         } catch (RuleFileException e) {
             err.println("culprit run: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
-        if (keepEvents.isZero()) {
-            err.println("culprit run: --keep-events must be more than zero");
+        if (detection.mistake() != null) {
+            err.println("culprit run: " + detection.mistake());
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
         PipelineRuntime runtime = new ExternalKafka(bootstrapServers,
                 Database.open(Database.fileUrl(dataDir, "culprit")), dataDir);
         try (StopSignal stop = StopSignal.install("culprit-run");
-             WebhookAlerts webhookOutlet = webhook == null ? null : new WebhookAlerts(webhook, webhookFormat);
-             Pipeline pipeline = Pipeline.start(runtime, null, rules, keepEvents, System.out, System.console() != null,
-                     webhookOutlet == null ? List.of() : List.of(webhookOutlet), List.of())) {
+             WebhookAlerts webhookOutlet = detection.webhookOutlet();
+             Pipeline pipeline = Pipeline.start(runtime, null, rules, detection.keepEvents, System.out, System.console() != null,
+                     DetectionOptions.outlets(webhookOutlet), List.of())) {
             err.println("culprit: detecting on " + bootstrapServers + "; history in " + dataDir.resolve("culprit.mv.db")
                     + ". Ctrl-C to stop.");
             stop.await(null);

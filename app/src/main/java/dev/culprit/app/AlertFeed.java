@@ -3,6 +3,7 @@ package dev.culprit.app;
 import dev.culprit.events.Alert;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,11 @@ public final class AlertFeed implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
 
-    public AlertFeed(String bootstrapServers, List<Consumer<Alert>> outlets) {
+    public AlertFeed(KafkaAccess kafka, List<Consumer<Alert>> outlets) {
         this.outlets = List.copyOf(outlets);
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.ALERTS).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(partitions);

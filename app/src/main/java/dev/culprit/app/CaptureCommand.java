@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,12 +54,8 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "ARCHIVE", description = "The archive to write (gzip'd JSON lines).")
     Path out;
 
-    @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
-            description = "Where the H2 database lives (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
-
-    @Option(names = "--db", paramLabel = "JDBC-URL", description = "The database's JDBC URL, instead of --data-dir.")
-    String dbUrl;
+    @Mixin
+    DatabaseOption database;
 
     @Override
     public Integer call() {
@@ -68,7 +65,7 @@ public final class CaptureCommand implements Callable<Integer> {
             err.println("culprit capture: " + mistake.get());
             return Culprit.EXIT_USAGE;
         }
-        Database db = Database.open(dbUrl != null ? dbUrl : Database.fileUrl(dataDir, "culprit"));
+        Database db = Database.at(database.access());
         long now = System.currentTimeMillis();
         long fromTs;
         long toTs;
@@ -77,7 +74,7 @@ public final class CaptureCommand implements Callable<Integer> {
         if (incident != null) {
             Optional<IncidentSpan> span = IncidentSpan.find(db, incident);
             if (span.isEmpty()) {
-                err.println("culprit capture: no incident '" + incident + "' in " + where());
+                err.println("culprit capture: no incident '" + incident + "' in " + database.where());
                 return Culprit.EXIT_RUNTIME;
             }
             onHost = span.get().host();
@@ -109,10 +106,6 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     private Optional<String> mistake() {
-        boolean dataDirGiven = spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
-        if (dbUrl != null && dataDirGiven) {
-            return Optional.of("--db and --data-dir both name the database; give one");
-        }
         if (incident != null) {
             if (from != null || to != null || host != null) {
                 return Optional.of("--incident sets the range and host itself; leave out --from, --to and --host");
@@ -121,10 +114,6 @@ public final class CaptureCommand implements Callable<Integer> {
             return Optional.of("say what to capture: --from TIME [--to TIME] or --incident ID");
         } else if (to != null && !from.isBefore(to)) {
             return Optional.of("--from " + from + " is not before --to " + to);
-        }
-        if (dbUrl == null && !Files.exists(dataDir.resolve("culprit.mv.db"))) {
-            return Optional.of("no Culprit database in " + dataDir.toAbsolutePath()
-                    + " (culprit.mv.db): point --data-dir where the pipeline ran, or pass --db");
         }
         return Optional.empty();
     }
@@ -135,10 +124,6 @@ public final class CaptureCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             cause.addSuppressed(e);
         }
-    }
-
-    private String where() {
-        return dbUrl != null ? dbUrl : dataDir.resolve("culprit.mv.db").toString();
     }
 
     /** An instant as ISO-8601, or a duration back from now as operators write it ({@code 2h}). */

@@ -4,12 +4,14 @@ import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.EventArchive;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -63,6 +65,10 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Kafka to publish to (default: kafka.bootstrapServers from the config).")
     String bootstrapServers;
 
+    /** Overrides the config's {@code kafka.clientProperties}. */
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = {"-v", "--verbose"}, description = "Log what the Kafka client is doing.")
     boolean verbose;
 
@@ -81,7 +87,14 @@ public final class CollectCommand implements Callable<Integer> {
             err.println("culprit collect: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
-        String kafka = bootstrapServers != null ? bootstrapServers : collectors.kafka().bootstrapServers();
+        String servers = bootstrapServers != null ? bootstrapServers : collectors.kafka().bootstrapServers();
+        KafkaAccess kafka; // none when writing an archive: its login is not needed then
+        try {
+            kafka = servers == null || out != null ? null : kafkaClient.access(servers, collectors.kafka().clientProperties());
+        } catch (KafkaClientOptions.UnusableKafkaProperties e) {
+            err.println("culprit collect: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
         if (once) {
             return new OneShotRead(err, host != null ? host : Collector.hostName(collectors), kind, collectors)
                     .run(files, out, kafka, dataDir);

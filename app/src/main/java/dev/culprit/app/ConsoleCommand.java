@@ -1,9 +1,26 @@
 package dev.culprit.app;
 
+import dev.culprit.storage.DataDirectory;
+import dev.culprit.storage.DatabaseAccess;
+import dev.culprit.storage.H2Loopback;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintMapping;
+import org.eclipse.jetty.ee10.servlet.security.ConstraintSecurityHandler;
+import org.eclipse.jetty.security.Constraint;
+import org.eclipse.jetty.security.HashLoginService;
+import org.eclipse.jetty.security.UserStore;
+import org.eclipse.jetty.security.authentication.BasicAuthenticator;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.security.Credential;
+import org.h2.server.web.JakartaWebServlet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,57 +29,105 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code culprit console}: H2's own web console on the loopback interface, for browsing the incident
- * database with SQL by hand.
+ * {@code culprit console}: H2's own web console, for browsing the incident database with SQL by
+ * hand. H2's built-in web server asks for nothing before its login form, where anyone who reaches
+ * the port could open any H2 database file as its admin (one they made themselves, say) and run
+ * Java through {@code CREATE ALIAS} as the user running the console. So H2's console servlet runs
+ * inside Jetty here, behind HTTP Basic authentication with the database's read-only login: no
+ * page, not even the login form, is served without the password.
  */
 @Command(name = "console", mixinStandardHelpOptions = true,
-        description = {"Starts H2's web console on 127.0.0.1 only, with a fresh admin password printed once.",
-            "Log in with the JDBC URL it prints (user sa, no password). Runs until Ctrl-C."})
+        description = {"Starts H2's web console on 127.0.0.1, behind a login: the read-only database user and its password "
+                + "(from the data directory's secrets/database.properties, reader.password). Runs until Ctrl-C."})
 public final class ConsoleCommand implements Callable<Integer> {
 
-    /** H2 reads its bind address once, when its settings class loads: set it before any H2 class does. */
-    private static final String LOOPBACK = "127.0.0.1";
+    private static final String ROLE = "culprit-reader";
 
     @Spec
     CommandSpec spec;
 
     @Mixin
-    QueryCommand.DatabaseOption database;
+    DatabaseOption database;
 
     @Option(names = "--port", defaultValue = "8082", paramLabel = "N",
-            description = "Port for the console on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+            description = "Port for the console; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address lets other "
+                    + "machines try the password over plain HTTP: put TLS in front first.")
+    String bind;
 
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
         }
-        String url = database.url();
-        System.setProperty("h2.bindAddress", LOOPBACK);
-        if (!LOOPBACK.equals(org.h2.engine.SysProperties.BIND_ADDRESS)) {
-            // Only possible if H2 was loaded earlier in this JVM: refuse rather than listen on every interface.
-            spec.commandLine().getErr().println("culprit console: H2 was loaded before its bind address could be set to "
-                    + LOOPBACK + " (it is " + org.h2.engine.SysProperties.BIND_ADDRESS + "); not starting");
-            return Culprit.EXIT_RUNTIME;
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--bind: '" + bind + "' is not an address of this machine");
         }
-        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
-        org.h2.tools.Server server = org.h2.tools.Server.createWebServer(
-                "-webPort", String.valueOf(port),
-                "-webAdminPassword", org.h2.server.web.WebServer.encodeAdminPassword(password));
+        DatabaseAccess access = database.access();
+        H2Loopback.check(); // before H2's console opens the file: an AUTO_SERVER it starts must stay on loopback
+        String adminPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
+        Server server = server(access, address, port, adminPassword);
         server.start();
         try (StopSignal stop = StopSignal.install("culprit-console")) {
+            int listening = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("culprit console: H2 web console at http://" + LOOPBACK + ":" + server.getPort() + "/ (this machine only). Ctrl-C to stop.");
-            out.println("  JDBC URL:  " + url.replace(";IFEXISTS=TRUE", ""));
-            out.println("  user:      sa (no password)");
-            out.println("  console admin password (Preferences and Tools pages; shown only now): " + password);
+            out.println("culprit console: H2 web console at http://" + address.getHostAddress() + ":" + listening + "/"
+                    + (address.isLoopbackAddress() ? " (this machine only)" : "") + ". Ctrl-C to stop.");
+            out.println("  log in (browser and console form): user " + access.login().user() + ", password: "
+                    + passwordSource());
+            out.println("  JDBC URL:  " + access.url());
+            out.println("  console admin password (Preferences and Tools pages; shown only now): " + adminPassword);
             out.flush();
             stop.await(null);
         } finally {
             server.stop();
         }
         return 0;
+    }
+
+    private String passwordSource() {
+        return database.target != null && database.target.url != null
+                ? "the one --db-password-file or " + DatabaseOption.PASSWORD_VARIABLE + " gave"
+                : "reader.password in " + DataDirectory.SECRETS + "/" + DataDirectory.DATABASE_LOGINS + " of the data directory";
+    }
+
+    /** Jetty on {@code address}, every path behind Basic authentication, H2's console servlet inside. */
+    static Server server(DatabaseAccess access, InetAddress address, int port, String adminPassword) {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(address.getHostAddress());
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        ServletHolder console = new ServletHolder(JakartaWebServlet.class);
+        console.setInitParameter("webAdminPassword", org.h2.server.web.WebServer.encodeAdminPassword(adminPassword));
+        if (!address.isLoopbackAddress()) {
+            console.setInitParameter("webAllowOthers", "");
+        }
+        context.addServlet(console, "/*");
+
+        UserStore users = new UserStore();
+        users.addUser(access.login().user(), Credential.getCredential(access.login().password()), new String[] {ROLE});
+        HashLoginService login = new HashLoginService("Culprit history");
+        login.setUserStore(users);
+        ConstraintSecurityHandler security = new ConstraintSecurityHandler();
+        security.setAuthenticator(new BasicAuthenticator());
+        security.setLoginService(login);
+        security.setRealmName("Culprit history");
+        ConstraintMapping everything = new ConstraintMapping();
+        everything.setPathSpec("/*");
+        everything.setConstraint(Constraint.from(ROLE));
+        security.addConstraintMapping(everything);
+        context.setSecurityHandler(security);
+        server.setHandler(context);
+        return server;
     }
 
     private static byte[] randomBytes(int n) {

@@ -1,5 +1,6 @@
 package dev.culprit.app;
 
+import dev.culprit.events.access.OwnerOnlyFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +32,8 @@ public final class Culprit {
                     if (Boolean.getBoolean("culprit.debug")) {
                         e.printStackTrace(cmd.getErr());
                     }
-                    return EXIT_RUNTIME;
+                    // a secret file others can read is a setup mistake to fix, not a failure to retry
+                    return e instanceof OwnerOnlyFile.UnsafeSecretFile ? EXIT_USAGE : EXIT_RUNTIME;
                 });
     }
 

@@ -104,7 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
                      DetectionOptions.outlets(webhookOutlet),
                      scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : List.of())) {
             err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
-                    (System.nanoTime() - t0) / 1e9, runtime.bootstrapServers(), dataDir.resolve("culprit.mv.db"),
+                    (System.nanoTime() - t0) / 1e9, runtime.kafka().bootstrapServers(), dataDir.resolve("culprit.mv.db"),
                     collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
             stop.await(duration);
             err.println("culprit: stopping ...");

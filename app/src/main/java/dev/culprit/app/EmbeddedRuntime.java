@@ -2,11 +2,19 @@ package dev.culprit.app;
 
 import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,13 +36,8 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
     }
 
     public static EmbeddedRuntime start(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data directory " + dataDir.toAbsolutePath(), e);
-        }
-        Database database = Database.open(Database.fileUrl(dataDir, "culprit"));
-        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
+        Database database = DataDirectory.prepare(dataDir, System.err::println).database("culprit");
+        EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPassword(dataDir));
         try {
             kafka.createTopics(Topics.ALL);
         } catch (RuntimeException e) {
@@ -43,7 +46,7 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
         }
         try {
             // Lets `culprit rules push --data-dir` find the broker, whose port changes per start.
-            Files.writeString(dataDir.resolve(BOOTSTRAP_FILE), kafka.bootstrapServers());
+            Files.writeString(dataDir.resolve(BOOTSTRAP_FILE), kafka.access().bootstrapServers());
         } catch (IOException e) {
             kafka.close();
             throw new UncheckedIOException("cannot write " + dataDir.resolve(BOOTSTRAP_FILE), e);
@@ -54,9 +57,48 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
     /** The running embedded broker's address, written while it runs. */
     public static final String BOOTSTRAP_FILE = "kafka.bootstrap";
 
+    /**
+     * The embedded broker's login as Kafka client properties (0600, in the 0700 secrets directory):
+     * made on the data directory's first start and kept, for `culprit rules push` and for Kafka's own tools.
+     */
+    public static final String KAFKA_CLIENT_PROPERTIES = DataDirectory.SECRETS + "/kafka-client.properties";
+
+    private static final Pattern JAAS_PASSWORD = Pattern.compile("\\bpassword=\"([^\"]+)\"");
+
     @Override
-    public String bootstrapServers() {
-        return kafka.bootstrapServers();
+    public KafkaAccess kafka() {
+        return kafka.access();
+    }
+
+    /**
+     * The broker password of this data directory, from {@link #KAFKA_CLIENT_PROPERTIES}; a new random
+     * one on the first start. The broker keeps no password of its own, so deleting the file changes it.
+     */
+    private static String kafkaPassword(Path dataDir) {
+        Path file = dataDir.resolve(KAFKA_CLIENT_PROPERTIES);
+        OwnerOnlyFile.privateDirectory(file.getParent());
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            String password = EmbeddedKafka.newPassword();
+            OwnerOnlyFile.create(file, "# The login of this data directory's embedded Kafka broker, written by Culprit.\n"
+                    + "# Keep it 0600. Kafka's tools take it as --command-config/--consumer.config, with\n"
+                    + "# --bootstrap-server from " + BOOTSTRAP_FILE + " while Culprit runs.\n"
+                    + "security.protocol=SASL_PLAINTEXT\n"
+                    + "sasl.mechanism=PLAIN\n"
+                    + "sasl.jaas.config=" + KafkaAccess.plainLogin(EmbeddedKafka.USER, password) + "\n");
+            return password;
+        }
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(OwnerOnlyFile.read(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        Matcher password = JAAS_PASSWORD.matcher(properties.getProperty("sasl.jaas.config", ""));
+        if (!password.find()) {
+            throw new IllegalStateException(file.toAbsolutePath() + " holds no sasl.jaas.config with a password for the "
+                    + "embedded Kafka broker: delete it, and the next start makes a new one");
+        }
+        return password.group(1);
     }
 
     @Override
@@ -71,15 +113,18 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
 
     @Override
     public StreamExecutionEnvironment flink() {
-        return localFlink();
+        return localFlink(dataDir);
     }
 
-    /** A local Flink environment: the job's operators run on threads of this JVM. */
-    static StreamExecutionEnvironment localFlink() {
+    /**
+     * A local Flink environment: the job's operators run on threads of this JVM; what it listens on is
+     * 127.0.0.1 only and needs the data directory's key ({@link LocalFlink}).
+     */
+    static StreamExecutionEnvironment localFlink(Path dataDir) {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        StreamExecutionEnvironment env = LocalFlink.environment(dataDir, conf);
         // Checkpoints commit the source's Kafka offsets, so a restart resumes where it stopped.
         env.enableCheckpointing(5_000);
         return env;

@@ -6,6 +6,7 @@ import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.tail.TailedLogSource;
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.EventArchive;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class OneShotRead {
         this.config = config;
     }
 
-    int run(List<Path> files, Path out, String kafka, Path dataDir) throws Exception {
+    int run(List<Path> files, Path out, KafkaAccess kafka, Path dataDir) throws Exception {
         if (files.isEmpty()) {
             err.println("culprit collect --once: name at least one log FILE");
             return Culprit.EXIT_USAGE;

@@ -6,6 +6,7 @@ import dev.culprit.events.Alert;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
@@ -52,37 +53,36 @@ public final class Pipeline implements AutoCloseable {
     public static Pipeline start(PipelineRuntime runtime, CollectorConfig collectors, RuleSet rules,
                                  Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
                                  List<Event> playFirst) throws Exception {
-        String bootstrap = runtime.bootstrapServers();
+        KafkaAccess kafka = runtime.kafka();
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
-        AlertFeed feed = new AlertFeed(bootstrap, all);
+        AlertFeed feed = new AlertFeed(kafka, all);
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
-                KafkaEndpoints.source(bootstrap, "culprit-detection"),
-                List.of(KafkaEndpoints.alertSink(bootstrap), new IncidentStoreSink(runtime.database().url())),
-                KafkaEndpoints.deadLetterSink(bootstrap),
+                KafkaEndpoints.source(kafka, "culprit-detection"),
+                List.of(KafkaEndpoints.alertSink(kafka), new IncidentStoreSink(runtime.database().access())),
+                KafkaEndpoints.deadLetterSink(kafka),
                 rules,
-                KafkaEndpoints.ruleUpdates(bootstrap, "culprit-detection"),
-                new RawEventSink(runtime.database().url(), keepEvents))
+                KafkaEndpoints.ruleUpdates(kafka, "culprit-detection"),
+                new RawEventSink(runtime.database().access(), keepEvents))
                 .build(env);
         JobClient job = env.executeAsync("culprit-detection");
-        publish(bootstrap, playFirst);
+        publish(kafka, playFirst);
         Collector collector = collectors == null ? null
-                : Collector.start(collectors, runtime.dataDir(), bootstrap, Clock.systemUTC());
+                : Collector.start(collectors, runtime.dataDir(), kafka, Clock.systemUTC());
         return new Pipeline(collector, job, feed, console);
     }
 
     /** Events that go in before the collectors start, so that live samples do not overtake them in event time. */
-    private static void publish(String bootstrap, List<Event> events) {
+    private static void publish(KafkaAccess kafka, List<Event> events) {
         if (events.isEmpty()) {
             return;
         }
-        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var producer = new KafkaProducer<String, byte[]>(kafka.clientConfig(Map.of(
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             for (Event e : events) {
                 producer.send(new ProducerRecord<>(Topics.of(e), null, e.ts(), e.host(), EventCodec.encode(e)));
             }

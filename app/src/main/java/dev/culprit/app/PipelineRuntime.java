@@ -1,5 +1,6 @@
 package dev.culprit.app;
 
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.Database;
 import java.nio.file.Path;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -7,7 +8,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /** What the pipeline runs on: a Kafka to read and write, an H2 database, a data directory and Flink. */
 interface PipelineRuntime {
 
-    String bootstrapServers();
+    /** The Kafka, with the login every client of the pipeline uses. */
+    KafkaAccess kafka();
 
     Database database();
 

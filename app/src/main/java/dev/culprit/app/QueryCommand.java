@@ -6,15 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.culprit.collectors.config.Durations;
 import dev.culprit.events.IncidentKind;
-import dev.culprit.storage.Database;
 import dev.culprit.storage.IncidentDetail;
 import dev.culprit.storage.IncidentFilter;
 import dev.culprit.storage.IncidentQueries;
 import dev.culprit.storage.IncidentSummary;
 import dev.culprit.storage.ReadOnlySql;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -30,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,48 +54,6 @@ public final class QueryCommand implements Callable<Integer> {
     }
 
     public enum Format { TABLE, JSON, CSV }
-
-    /** {@code --data-dir DIR} or {@code --db JDBC_URL}: which database to read. */
-    static final class DatabaseOption {
-
-        static final class Target {
-            @Option(names = "--data-dir", paramLabel = "DIR",
-                    description = "Directory holding culprit.mv.db, where `culprit demo` ran (default: data).")
-            Path dataDir;
-
-            @Option(names = "--db", paramLabel = "JDBC_URL",
-                    description = "An H2 JDBC URL instead, e.g. jdbc:h2:tcp://127.0.0.1:9092/culprit (user sa).")
-            String url;
-        }
-
-        @ArgGroup(exclusive = true, multiplicity = "0..1")
-        Target target;
-
-        @Spec(Spec.Target.MIXEE)
-        CommandSpec spec;
-
-        /** The JDBC URL to read; a missing database file is a usage mistake, not something to create. */
-        String url() {
-            if (target != null && target.url != null) {
-                if (!target.url.startsWith("jdbc:h2:")) {
-                    throw new ParameterException(spec.commandLine(), "--db must be an H2 JDBC URL (jdbc:h2:...), was " + target.url);
-                }
-                return target.url;
-            }
-            Path dir = target != null && target.dataDir != null ? target.dataDir : Path.of("data");
-            Path file = dir.resolve("culprit.mv.db");
-            if (!Files.isRegularFile(file)) {
-                throw new ParameterException(spec.commandLine(), "no Culprit database in " + dir.toAbsolutePath()
-                        + " (looked for " + file.getFileName() + "): give the --data-dir `culprit demo` used, or --db");
-            }
-            return fileUrl(dir);
-        }
-
-        /** The embedded file's URL, refusing to create a new, empty database on a typo. */
-        static String fileUrl(Path dir) {
-            return Database.fileUrl(dir, "culprit") + ";IFEXISTS=TRUE";
-        }
-    }
 
     /** Times as an ISO-8601 instant, a local date-time or date (this machine's zone), or how long ago. */
     static final class TimeConverter implements CommandLine.ITypeConverter<Instant> {
@@ -176,7 +130,7 @@ public final class QueryCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--since (" + since + ") is after --until (" + until + ")");
             }
             IncidentFilter filter = new IncidentFilter(since, until, kind, host, culprit, openOnly, limit + 1);
-            List<IncidentSummary> found = IncidentQueries.open(database.url()).list(filter);
+            List<IncidentSummary> found = IncidentQueries.open(database.access()).list(filter);
             List<IncidentSummary> shown = found.subList(0, Math.min(limit, found.size()));
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
@@ -244,7 +198,7 @@ public final class QueryCommand implements Callable<Integer> {
             if (format == Format.CSV) {
                 throw new ParameterException(spec.commandLine(), "one incident is not a table: use --format table or json");
             }
-            IncidentQueries queries = IncidentQueries.open(database.url());
+            IncidentQueries queries = IncidentQueries.open(database.access());
             var found = queries.find(id);
             if (found.isEmpty()) {
                 spec.commandLine().getErr().println("culprit query incident: no incident '" + Output.printable(id) + "' in " + queries.url());
@@ -360,7 +314,7 @@ public final class QueryCommand implements Callable<Integer> {
             ReadOnlySql.Result result;
             try {
                 ReadOnlySql.check(sql);
-                result = new ReadOnlySql(database.url()).run(sql, maxRows);
+                result = new ReadOnlySql(database.access()).run(sql, maxRows);
             } catch (ReadOnlySql.Refused e) {
                 spec.commandLine().getErr().println("culprit query sql: refused: " + e.getMessage());
                 return Culprit.EXIT_USAGE;

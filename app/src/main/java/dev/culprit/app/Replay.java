@@ -6,7 +6,9 @@ import dev.culprit.events.Incident;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.replay.ArchiveSource;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
+import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.rules.RuleSet;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,20 +27,21 @@ final class Replay {
     private Replay() {}
 
     /**
+     * @param dataDir whose keystore the local Flink's endpoints require ({@link LocalFlink})
      * @param speed times faster than real time; 0 for as fast as possible
-     * @param storeUrl where to keep the incidents found, or null to keep none
+     * @param store where to keep the incidents found, or null to keep none
      * @param progress told how many events the job has taken, about twice a second
      * @return the incidents found, as they stood at the end of the archive, by start time
      */
-    static List<Incident> run(List<Event> events, RuleSet rules, double speed, String storeUrl, LongConsumer progress)
+    static List<Incident> run(Path dataDir, List<Event> events, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
             throws Exception {
         String replayId = UUID.randomUUID().toString();
         AlertCollector collector = new AlertCollector(replayId);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        StreamExecutionEnvironment env = LocalFlink.environment(dataDir);
         List<org.apache.flink.api.connector.sink2.Sink<Alert>> sinks = new ArrayList<>();
         sinks.add(collector);
-        if (storeUrl != null) {
-            sinks.add(new IncidentStoreSink(storeUrl));
+        if (store != null) {
+            sinks.add(new IncidentStoreSink(store));
         }
         new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null, null).build(env);
         JobClient job = env.executeAsync("culprit-replay");

@@ -6,7 +6,8 @@ import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
 import dev.culprit.rules.files.RuleFiles;
-import dev.culprit.storage.Database;
+import dev.culprit.storage.DataDirectory;
+import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentFilter;
 import dev.culprit.storage.IncidentQueries;
@@ -97,11 +98,12 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("culprit replay: " + e.getMessage());
             return Culprit.EXIT_USAGE;
         }
-        String historyUrl = Database.fileUrl(dataDir, "culprit");
         if (diff && !Files.exists(dataDir.resolve("culprit.mv.db"))) {
             err.println("culprit replay: --diff needs history, and " + dataDir.resolve("culprit.mv.db") + " does not exist");
             return Culprit.EXIT_USAGE;
         }
+        // --diff only reads history: it opens the existing database as the read-only user
+        DatabaseAccess history = diff ? DataDirectory.existing(dataDir).reader("culprit") : null;
         List<Event> events;
         try {
             events = EventArchive.read(archive);
@@ -113,9 +115,9 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("culprit replay: " + archive + " holds no events");
             return 0;
         }
-        String store = noStore ? null : Database.open(Database.fileUrl(dataDir, "replay")).url();
+        DatabaseAccess store = noStore ? null : DataDirectory.prepare(dataDir, err::println).database("replay").access();
         Progress progress = new Progress(err, events.size(), System.console() != null);
-        List<Incident> incidents = Replay.run(events, rules, timesFaster, store, progress::show);
+        List<Incident> incidents = Replay.run(dataDir, events, rules, timesFaster, store, progress::show);
         progress.done();
 
         if (format.equals("json")) {
@@ -124,7 +126,7 @@ public final class ReplayCommand implements Callable<Integer> {
             printTable(out, incidents);
         }
         if (diff) {
-            printDiff(out, incidents, history(historyUrl, events));
+            printDiff(out, incidents, history(history, events));
         }
         out.flush();
         return 0;
@@ -140,11 +142,11 @@ public final class ReplayCommand implements Callable<Integer> {
         throw new IllegalArgumentException("'" + text + "' is not a speed: write 1x, 10x, any Nx, or max");
     }
 
-    private static List<IncidentSummary> history(String url, List<Event> events) {
+    private static List<IncidentSummary> history(DatabaseAccess history, List<Event> events) {
         long first = events.stream().mapToLong(Event::ts).min().orElseThrow();
         long last = events.stream().mapToLong(Event::ts).max().orElseThrow();
         Set<String> hosts = events.stream().map(Event::host).collect(Collectors.toSet());
-        return IncidentQueries.open(url)
+        return IncidentQueries.open(history)
                 .list(new IncidentFilter(Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), null, null, null, false, 100_000))
                 .stream().filter(s -> hosts.contains(s.host())).toList();
     }

@@ -2,6 +2,7 @@ package dev.culprit.app;
 
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.rules.files.RuleFile;
 import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.rules.files.RuleKind;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -104,8 +106,12 @@ public final class RulesCommand implements Runnable {
                 description = "The pipeline's Kafka (default: the embedded one running on --data-dir).")
         String bootstrapServers;
 
+        @Mixin
+        KafkaClientOptions kafkaClient;
+
         @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
-                description = "Data directory of a running `culprit demo` (default: ${DEFAULT-VALUE}).")
+                description = "Data directory of a running `culprit demo`, whose broker address and login "
+                        + "(secrets/kafka-client.properties) are used (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
         @Override
@@ -117,26 +123,33 @@ public final class RulesCommand implements Runnable {
                 err.println("culprit rules push: nothing pushed; the rules in force stay");
                 return Culprit.EXIT_USAGE;
             }
-            String kafka = bootstrapServers;
-            Path addressFile = dataDir.resolve(EmbeddedRuntime.BOOTSTRAP_FILE);
-            if (kafka == null) {
-                if (!Files.exists(addressFile)) {
-                    err.println("culprit rules push: no running pipeline in " + dataDir + " (no " + addressFile
-                            + "); pass --bootstrap-servers");
-                    return Culprit.EXIT_USAGE;
+            KafkaAccess kafka;
+            try {
+                if (bootstrapServers != null) {
+                    kafka = kafkaClient.access(bootstrapServers, null);
+                } else {
+                    Path addressFile = dataDir.resolve(EmbeddedRuntime.BOOTSTRAP_FILE);
+                    if (!Files.exists(addressFile)) {
+                        err.println("culprit rules push: no running pipeline in " + dataDir + " (no " + addressFile
+                                + "); pass --bootstrap-servers");
+                        return Culprit.EXIT_USAGE;
+                    }
+                    kafka = kafkaClient.access(Files.readString(addressFile).trim(),
+                            dataDir.resolve(EmbeddedRuntime.KAFKA_CLIENT_PROPERTIES));
                 }
-                kafka = Files.readString(addressFile).trim();
+            } catch (KafkaClientOptions.UnusableKafkaProperties e) {
+                err.println("culprit rules push: " + e.getMessage());
+                return Culprit.EXIT_USAGE;
             }
             byte[] rules = EventCodec.mapper().writeValueAsBytes(check.ruleSet());
-            try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+            try (var producer = new KafkaProducer<String, byte[]>(kafka.clientConfig(Map.of(
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                     StringSerializer.class,
                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                    ByteArraySerializer.class))) {
+                    ByteArraySerializer.class)))) {
                 producer.send(new ProducerRecord<>(
                         Topics.RULES, "rules", rules)).get();
             } catch (ExecutionException | KafkaException e) {

@@ -1,7 +1,9 @@
 package dev.culprit.app;
 
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,22 +33,22 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]", description = "The Kafka to read.")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
-            description = "Where the H2 database lives (default: ${DEFAULT-VALUE}).")
+            description = "Where the H2 database and its logins (secrets/, owner only) live (default: ${DEFAULT-VALUE}).")
     Path dataDir;
-
-
-
 
 
     @Option(names = {"-v", "--verbose"}, description = "Log what Flink and the Kafka clients are doing.")
     boolean verbose;
 
     /** An existing Kafka, this JVM's Flink and an H2 file. */
-    private record ExternalKafka(String bootstrapServers, Database database, Path dataDir) implements PipelineRuntime {
+    private record ExternalKafka(KafkaAccess kafka, Database database, Path dataDir) implements PipelineRuntime {
         @Override
         public StreamExecutionEnvironment flink() {
-            return EmbeddedRuntime.localFlink();
+            return EmbeddedRuntime.localFlink(dataDir);
         }
     }
 
@@ -64,14 +66,21 @@ public final class RunCommand implements Callable<Integer> {
             err.println("culprit run: " + detection.mistake());
             return Culprit.EXIT_USAGE;
         }
+        KafkaAccess kafka;
+        try {
+            kafka = kafkaClient.access(bootstrapServers, null);
+        } catch (KafkaClientOptions.UnusableKafkaProperties e) {
+            err.println("culprit run: " + e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
         Logging.configure(verbose);
-        PipelineRuntime runtime = new ExternalKafka(bootstrapServers,
-                Database.open(Database.fileUrl(dataDir, "culprit")), dataDir);
+        PipelineRuntime runtime = new ExternalKafka(kafka,
+                DataDirectory.prepare(dataDir, err::println).database("culprit"), dataDir);
         try (StopSignal stop = StopSignal.install("culprit-run");
              WebhookAlerts webhookOutlet = detection.webhookOutlet();
              Pipeline pipeline = Pipeline.start(runtime, null, rules, detection.keepEvents, System.out, System.console() != null,
                      DetectionOptions.outlets(webhookOutlet), List.of())) {
-            err.println("culprit: detecting on " + bootstrapServers + "; history in " + dataDir.resolve("culprit.mv.db")
+            err.println("culprit: detecting on " + kafka + "; history in " + dataDir.resolve("culprit.mv.db")
                     + ". Ctrl-C to stop.");
             stop.await(null);
             err.println("culprit: stopping ... " + pipeline.alertsPrinted() + " alert(s) shown");

@@ -9,6 +9,8 @@ import dev.culprit.events.Incident;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.events.PhpMail;
 import dev.culprit.events.Severity;
+import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentStore;
@@ -44,7 +46,7 @@ class CaptureCommandTest {
 
     @BeforeEach
     void storeTenMinutesOfTwoHosts() {
-        db = Database.open(Database.fileUrl(dataDir, "culprit"));
+        db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         for (int s = 0; s < 600; s += 10) {
             long ts = T0 + s * 1000L;
             stored.add(new CpuSample("web1", "proc", ts, 1, 10_000, s >= 200 && s < 300 ? 35 : 1, 5, 5, 60, null, null, null));
@@ -91,10 +93,13 @@ class CaptureCommandTest {
     }
 
     @Test
-    void aTimeBackFromNowTakesEveryHostUpToNow() {
+    void aTimeBackFromNowTakesEveryHostUpToNowFromADatabaseNamedByUrl() throws Exception {
         Path archive = outDir.resolve("last-hour.culprit.gz");
+        Path password = outDir.resolve("reader.password");
+        OwnerOnlyFile.create(password, ConsoleCommandTest.secret(dataDir, "reader.password"));
 
-        int exit = culprit("capture", "--from", "1h", "--out", archive.toString(), "--db", db.url());
+        int exit = culprit("capture", "--from", "1h", "--out", archive.toString(), "--db", db.url(),
+                "--db-user", "CULPRIT_READER", "--db-password-file", password.toString());
 
         assertThat(exit).isZero();
         assertThat(out.toString()).startsWith("captured 121 event(s) from every host between ");

@@ -6,6 +6,7 @@ import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.PhpMail;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,9 +48,12 @@ class CollectorSigkillTest {
         Files.writeString(config, "host: sigkill-host\nsources:\n  proc:\n    enabled: false\n"
                 + "  phpmail:\n    enabled: true\n    log: " + mailLog + "\n");
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), EmbeddedKafka.newPassword())) {
             kafka.createTopics(Topics.ALL);
-            Process collector = startCollector(config, kafka.bootstrapServers());
+            // the login as the config's kafka.clientProperties, the address on the command line
+            Path login = KafkaLoginFile.write(dir.resolve("kafka-client.properties"), kafka.access());
+            Files.writeString(config, "kafka:\n  clientProperties: " + login + "\n", StandardOpenOption.APPEND);
+            Process collector = startCollector(config, kafka.access().bootstrapServers());
             try (OutputStream php = Files.newOutputStream(mailLog, StandardOpenOption.APPEND)) {
                 for (int n = 0; n < LINES; n++) {
                     php.write(String.format(LINE, n).getBytes(StandardCharsets.UTF_8));
@@ -59,7 +63,7 @@ class CollectorSigkillTest {
                         collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL
                     }
                     if (n == LINES * 3 / 4) {
-                        collector = startCollector(config, kafka.bootstrapServers());
+                        collector = startCollector(config, kafka.access().bootstrapServers());
                     }
                     if (n % 50 == 0) {
                         Thread.sleep(5);
@@ -67,7 +71,7 @@ class CollectorSigkillTest {
                 }
             }
             try {
-                assertThat(recipientNumbers(kafka.bootstrapServers()))
+                assertThat(recipientNumbers(kafka.access()))
                         .isEqualTo(java.util.stream.IntStream.range(0, LINES).boxed().toList());
             } finally {
                 collector.destroy();
@@ -96,15 +100,14 @@ class CollectorSigkillTest {
         return p;
     }
 
-    private static List<Integer> recipientNumbers(String bootstrap) {
+    private static List<Integer> recipientNumbers(KafkaAccess kafka) {
         List<Integer> numbers = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var consumer = new KafkaConsumer<String, String>(kafka.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "sigkill-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
             consumer.subscribe(List.of(Topics.PHPMAIL));
             long deadline = System.currentTimeMillis() + 60_000;
             long quietSince = System.currentTimeMillis();

@@ -7,6 +7,7 @@ import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.iowait.IoWaitRule;
 import dev.culprit.jobs.sinks.RawEventSink;
+import dev.culprit.testkit.ListeningSockets;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,11 @@ class DemoPathEndToEndTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(console.toString(StandardCharsets.UTF_8))
                             .contains("FIRING").contains("iowait").contains("e2e-host"));
+
+            // what `ss -ltnp` shows for a running demo: broker, controller, H2, Flink REST and blob server, all loopback
+            var listening = ListeningSockets.ofThisProcess();
+            assertThat(listening).as("sockets this demo listens on").hasSizeGreaterThanOrEqualTo(5)
+                    .allSatisfy(l -> assertThat(l.address().isLoopbackAddress()).as(l.toString()).isTrue());
         }
     }
 

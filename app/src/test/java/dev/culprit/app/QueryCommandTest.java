@@ -9,7 +9,11 @@ import dev.culprit.events.Culprit;
 import dev.culprit.events.Incident;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.events.Severity;
+import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
+import dev.culprit.storage.DatabaseAccess;
+import dev.culprit.storage.DatabaseLogin;
 import dev.culprit.storage.IncidentStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -85,7 +89,7 @@ class QueryCommandTest {
 
     @BeforeEach
     void writeIncidents() {
-        write(new IncidentStore(Database.open(Database.fileUrl(dir, "culprit"))), now);
+        write(new IncidentStore(DataDirectory.prepare(dir, notice -> { }).database("culprit")), now);
     }
 
     private static List<String> column(String table, int col) {
@@ -262,19 +266,71 @@ class QueryCommandTest {
         Server server = Server.createTcpServer("-tcpPort", "0", "-baseDir", serverDir.toString(), "-ifNotExists").start();
         try {
             String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/culprit";
-            write(new IncidentStore(Database.open(url)), now);
+            // the remote H2 gave Culprit one account; its password lives in a file only we can read
+            DatabaseAccess account = new DatabaseAccess(url, new DatabaseLogin("CULPRIT_REMOTE", "remote-secret"));
+            write(new IncidentStore(Database.migrate(account, account.login(), account.login())), now);
+            Path password = dir.resolve("remote.password");
+            OwnerOnlyFile.create(password, "remote-secret\n");
+            String[] login = {"--db", url, "--db-user", "CULPRIT_REMOTE", "--db-password-file", password.toString()};
 
-            Run incidents = run("query", "incidents", "--db", url, "--open");
-            assertThat(incidents.exit()).isZero();
+            Run incidents = run(concat(new String[] {"query", "incidents", "--open"}, login));
+            assertThat(incidents.exit()).as(incidents.err()).isZero();
             assertThat(column(incidents.out(), 0)).containsExactly("mail-flood", "long-iowait");
-            assertThat(run("query", "incident", "mail-flood", "--db", url).out()).contains("long-iowait");
-            Run drop = run("query", "sql", "SELECT 1; DROP TABLE incidents", "--db", url);
+            assertThat(run(concat(new String[] {"query", "incident", "mail-flood"}, login)).out()).contains("long-iowait");
+            Run drop = run(concat(new String[] {"query", "sql", "SELECT 1; DROP TABLE incidents"}, login));
             assertThat(drop.exit()).isEqualTo(2);
-            assertThat(run("query", "sql", "SELECT COUNT(*) FROM incidents", "--db", url, "--format", "csv").out())
+            assertThat(run(concat(new String[] {"query", "sql", "SELECT COUNT(*) FROM incidents", "--format", "csv"}, login)).out())
                     .isEqualTo("COUNT(*)\r\n5\r\n");
+            Run noPassword = run("query", "incidents", "--db", url, "--db-user", "CULPRIT_REMOTE");
+            assertThat(noPassword.exit()).isEqualTo(2);
+            assertThat(noPassword.err()).contains("--db-password-file").contains("CULPRIT_DB_PASSWORD");
         } finally {
             server.stop();
         }
+    }
+
+    @Test
+    void aUrlThatWouldRunAScriptIsRefusedBeforeAnythingRuns() throws Exception {
+        Path evil = dir.resolve("evil.sql");
+        Files.writeString(evil, "CREATE TABLE planted (a INT);");
+        String url = "jdbc:h2:file:" + dir.resolve("culprit") + ";INIT=RUNSCRIPT FROM '" + evil + "'";
+        Path password = dir.resolve("password");
+        OwnerOnlyFile.create(password, "whatever");
+
+        Run r = run("query", "incidents", "--db", url, "--db-password-file", password.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("INIT").contains("not allowed");
+        assertThat(query("sql", "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'PLANTED'", "--format", "csv").out())
+                .isEqualTo("COUNT(*)\r\n0\r\n");
+    }
+
+    @Test
+    void aUrlToADatabaseThatDoesNotExistCreatesNone() throws Exception {
+        Path password = dir.resolve("password");
+        OwnerOnlyFile.create(password, "whatever");
+        Path elsewhere = dir.resolve("new");
+
+        Run r = run("query", "incidents", "--db", "jdbc:h2:" + elsewhere.resolve("culprit"), "--db-password-file", password.toString());
+
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("not found");
+        assertThat(elsewhere).doesNotExist();
+    }
+
+    @Test
+    void aPasswordFileOthersCanReadIsRefusedWithHowToFixIt() throws Exception {
+        Path password = Files.writeString(dir.resolve("password"), "secret");
+        Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        Run r = run("query", "incidents", "--db", "jdbc:h2:tcp://127.0.0.1:9/culprit", "--db-password-file", password.toString());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("chmod 600 " + password.toAbsolutePath());
+    }
+
+    private static String[] concat(String[] command, String[] options) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(command), java.util.Arrays.stream(options)).toArray(String[]::new);
     }
 
     /** The pipeline in another process keeps writing; AUTO_SERVER lets this one read the same file. */
@@ -310,9 +366,10 @@ class QueryCommandTest {
     /** A stand-in pipeline: opens the database first (so it hosts the AUTO_SERVER) and writes an alert every 20 ms. */
     public static final class Writer {
         public static void main(String[] args) throws Exception {
-            IncidentStore store = new IncidentStore(Database.open(Database.fileUrl(Path.of(args[0]), "culprit")));
+            Database db = DataDirectory.prepare(Path.of(args[0]), notice -> { }).database("culprit");
+            IncidentStore store = new IncidentStore(db);
             // keep the database open in this process between batches
-            try (var held = java.sql.DriverManager.getConnection(Database.fileUrl(Path.of(args[0]), "culprit"), "sa", "")) {
+            try (var held = db.connect()) {
                 long now = System.currentTimeMillis();
                 for (int n = 0; ; n++) {
                     store.save(List.of(alert("live-" + n, "live", IncidentKind.IOWAIT, now + n, null, Alert.State.FIRING, now + n,

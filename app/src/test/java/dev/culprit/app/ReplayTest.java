@@ -6,6 +6,7 @@ import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.rules.RuleSet;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
 import java.io.PrintWriter;
@@ -30,8 +31,8 @@ class ReplayTest {
     void realTimeAndFullSpeedFindTheSameIncidents() throws Exception {
         List<Event> mail = EventArchive.read(SCENARIOS.resolve("mail.jsonl.gz"));
 
-        List<Incident> asItHappened = Replay.run(mail, RuleSet.DEFAULT, 1, null, done -> { });
-        List<Incident> flatOut = Replay.run(mail, RuleSet.DEFAULT, 0, null, done -> { });
+        List<Incident> asItHappened = Replay.run(dir, mail, RuleSet.DEFAULT, 1, null, done -> { });
+        List<Incident> flatOut = Replay.run(dir, mail, RuleSet.DEFAULT, 0, null, done -> { });
 
         assertThat(asItHappened).isNotEmpty().isEqualTo(flatOut);
         assertThat(flatOut).extracting(Incident::kind).containsOnly(IncidentKind.MAIL);
@@ -42,8 +43,8 @@ class ReplayTest {
     void aTenTimesReplayOfTheAttackNamesEveryAttackerLikeAFullSpeedOne() throws Exception {
         List<Event> dos = EventArchive.read(SCENARIOS.resolve("dos.jsonl.gz"));
 
-        List<Incident> tenTimes = Replay.run(dos, RuleSet.DEFAULT, 10, null, done -> { });
-        List<Incident> flatOut = Replay.run(dos, RuleSet.DEFAULT, 0, null, done -> { });
+        List<Incident> tenTimes = Replay.run(dir, dos, RuleSet.DEFAULT, 10, null, done -> { });
+        List<Incident> flatOut = Replay.run(dir, dos, RuleSet.DEFAULT, 0, null, done -> { });
 
         assertThat(tenTimes).isEqualTo(flatOut);
         assertThat(flatOut.get(0).culprits()).extracting(c -> c.name())
@@ -54,7 +55,7 @@ class ReplayTest {
     void theDdStallCapturedFromProcNamesDdAndItsDisk() throws Exception {
         List<Event> iowait = EventArchive.read(SCENARIOS.resolve("iowait.jsonl.gz"));
 
-        List<Incident> incidents = Replay.run(iowait, RuleSet.DEFAULT, 0, null, done -> { });
+        List<Incident> incidents = Replay.run(dir, iowait, RuleSet.DEFAULT, 0, null, done -> { });
 
         assertThat(incidents).extracting(Incident::kind).containsExactly(IncidentKind.IOWAIT);
         var processes = incidents.get(0).culprits().stream().filter(c -> c.role().equals("process")).toList();
@@ -68,7 +69,7 @@ class ReplayTest {
         Path dataDir = dir.resolve("data");
         List<Event> mail = EventArchive.read(SCENARIOS.resolve("mail.jsonl.gz"));
         // History as the live pipeline recorded it, under the shipped rules.
-        Replay.run(mail, RuleSet.DEFAULT, 0, Database.open(Database.fileUrl(dataDir, "culprit")).url(), done -> { });
+        Replay.run(dataDir, mail, RuleSet.DEFAULT, 0, DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access(), done -> { });
         Path laxRules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(laxRules.resolve("mail.yaml"), """
                 kind: mail

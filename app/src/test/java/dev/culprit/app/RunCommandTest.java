@@ -7,6 +7,7 @@ import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,23 +35,24 @@ class RunCommandTest {
 
     @Test
     void detectsFromAnExistingKafkaIntoHistoryAndStopsOnSigterm() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"))) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), EmbeddedKafka.newPassword())) {
             kafka.createTopics(Topics.ALL);
             List<Event> flood = DemoScenarios.endingAt(System.currentTimeMillis()).stream()
                     .filter(e -> e.host().equals("demo-mail")).toList();
-            try (var producer = new KafkaProducer<String, byte[]>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            try (var producer = new KafkaProducer<String, byte[]>(kafka.access().clientConfig(Map.of(
                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
                 for (Event e : flood) {
                     producer.send(new ProducerRecord<>(Topics.of(e), null, e.ts(), e.host(), EventCodec.encode(e)));
                 }
             }
             Path dataDir = dir.resolve("data");
             Path output = dir.resolve("run.out");
+            Path login = KafkaLoginFile.write(dir.resolve("kafka-client.properties"), kafka.access());
             Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Culprit.class.getName(),
-                    "run", "--bootstrap-servers", kafka.bootstrapServers(), "--data-dir", dataDir.toString())
+                    "run", "--bootstrap-servers", kafka.access().bootstrapServers(), "--kafka-properties", login.toString(),
+                    "--data-dir", dataDir.toString())
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             try {
                 // while the other process opens the file, H2 may refuse a moment: ask again
@@ -68,7 +70,7 @@ class RunCommandTest {
         if (!Files.exists(dataDir.resolve("culprit.mv.db"))) {
             return 0;
         }
-        try (Connection c = Database.open(Database.fileUrl(dataDir, "culprit")).connect();
+        try (Connection c = DataDirectory.existing(dataDir).reader("culprit").connect();
              ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM incidents WHERE kind = 'mail'")) {
             rs.next();
             return rs.getLong(1);

@@ -1,5 +1,6 @@
 package dev.culprit.broker;
 
+import dev.culprit.events.access.KafkaAccess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -9,9 +10,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -35,10 +39,20 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A real Kafka 4 broker (KRaft, broker and controller in one node) running inside this JVM, on
  * loopback ports, with its log under a directory of ours. A second start on the same directory
  * keeps the topics and their records.
+ *
+ * <p>Both listeners, the clients' and the controller's, take only clients that log in with SASL/PLAIN
+ * as {@link #USER} and the password given at start: any local user can reach a loopback port, so
+ * the port alone must not let them read or write Culprit's topics. The traffic itself stays
+ * plaintext, as sniffing loopback already takes root.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
+    /** The one user of the broker: Culprit's own clients and the broker's connections to its controller. */
+    public static final String USER = "culprit";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final String CLIENT_LISTENER = "CLIENT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     static {
         // Kafka halts the JVM on a fatal fault. In-process that would kill the collectors, the
@@ -53,19 +67,33 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final int brokerPort;
+    private final int controllerPort;
+    private final KafkaAccess access;
 
-    private EmbeddedKafka(KafkaRaftServer server, int brokerPort) {
+    private EmbeddedKafka(KafkaRaftServer server, int brokerPort, int controllerPort, String password) {
         this.server = server;
         this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.access = KafkaAccess.saslPlain("127.0.0.1:" + brokerPort, USER, password);
     }
 
-    /** Starts a broker on free loopback ports, storing its log under {@code dir}. */
-    public static EmbeddedKafka start(Path dir) {
-        return start(dir, freePort());
+    /** A new random broker password: 24 bytes from {@link SecureRandom}, URL-safe Base64 (no quotes to escape). */
+    public static String newPassword() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Starts a broker on free loopback ports, storing its log under {@code dir}, for {@link #USER} with {@code password}. */
+    public static EmbeddedKafka start(Path dir, String password) {
+        return start(dir, freePort(), password);
     }
 
     /** Starts a broker on the given client port (to restart one where clients expect it). */
-    public static EmbeddedKafka start(Path dir, int brokerPort) {
+    public static EmbeddedKafka start(Path dir, int brokerPort, String password) {
+        if (password == null || password.isBlank()) {
+            throw new IllegalArgumentException("the embedded Kafka broker needs a password for user " + USER);
+        }
         int controllerPort = freePort();
         Path logDir = dir.toAbsolutePath();
         try {
@@ -73,11 +101,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka log directory " + logDir, e);
         }
-        KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, controllerPort));
+        KafkaConfig config = KafkaConfig.fromProps(brokerProperties(logDir, brokerPort, controllerPort, password));
         format(logDir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, controllerPort, password);
         try {
             kafka.awaitReady();
         } catch (RuntimeException e) {
@@ -87,12 +115,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
-    public String bootstrapServers() {
-        return "127.0.0.1:" + brokerPort;
+    /** How a client reaches this broker: its loopback address and the login it requires. */
+    public KafkaAccess access() {
+        return access;
     }
 
     public int port() {
         return brokerPort;
+    }
+
+    /** The controller listener's port; no Culprit client talks to it, the broker itself does. */
+    int controllerPort() {
+        return controllerPort;
     }
 
     /** Creates the topics that do not exist yet (one partition, no replication). */
@@ -122,9 +156,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        Map<String, Object> config = access.clientConfig();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return Admin.create(config);
     }
 
     private void awaitReady() {
@@ -143,16 +177,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort) {
+    private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, String password) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listeners", CLIENT_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", CLIENT_LISTENER + "://127.0.0.1:" + brokerPort);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", CLIENT_LISTENER);
+        p.put("listener.security.protocol.map", CLIENT_LISTENER + ":SASL_PLAINTEXT," + CONTROLLER_LISTENER + ":SASL_PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        // The broker side checks logins against the user_ entry; username/password is the broker's
+        // own login when it connects to a listener (to its controller, to itself).
+        String jaas = plainServerLogin(password);
+        p.put("listener.name." + CLIENT_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas);
+        p.put("listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas);
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
         p.put("offsets.topic.replication.factor", "1");
@@ -168,6 +210,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
+    private static String plainServerLogin(String password) {
+        String login = KafkaAccess.plainLogin(USER, password); // refuses a password that would break the JAAS line
+        return login.substring(0, login.length() - 1) + " user_" + USER + "=\"" + password + "\";";
+    }
+
     private static void format(Path logDir) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return; // formatted by an earlier start: keep its cluster id and data
@@ -177,7 +224,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setClusterId(Uuid.randomUuid().toString())
                     .setNodeId(1)
-                    .setControllerListenerName("CONTROLLER")
+                    .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))
                     .setSupportedFeatures(Feature.PRODUCTION_FEATURES)

@@ -2,7 +2,7 @@ package dev.culprit.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
+import dev.culprit.events.access.KafkaAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,30 +27,31 @@ class EmbeddedKafkaTest {
     @Test
     void recordsSurviveARestartOnTheSameDirectory() throws Exception {
         int port;
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
+        String password = EmbeddedKafka.newPassword();
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, password)) {
             port = kafka.port();
             kafka.createTopics(List.of("culprit.test"));
-            try (var producer = new KafkaProducer<String, String>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            Map<String, Object> config = kafka.access().clientConfig();
+            config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            try (var producer = new KafkaProducer<String, String>(config)) {
                 producer.send(new ProducerRecord<>("culprit.test", "web1", "before restart")).get();
             }
         }
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, port)) {
-            assertThat(readAll(kafka.bootstrapServers(), "culprit.test")).containsExactly("before restart");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, port, password)) {
+            assertThat(readAll(kafka.access(), "culprit.test")).containsExactly("before restart");
         }
     }
 
-    private static List<String> readAll(String bootstrap, String topic) {
+    private static List<String> readAll(KafkaAccess access, String topic) {
         List<String> values = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+        Map<String, Object> config = access.clientConfig();
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (var consumer = new KafkaConsumer<String, String>(config)) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 20_000;
             while (values.isEmpty() && System.currentTimeMillis() < deadline) {

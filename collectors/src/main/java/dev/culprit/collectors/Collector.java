@@ -12,6 +12,7 @@ import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.spool.SpoolingPublisher;
 import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.collectors.tail.TailedLogSource;
+import dev.culprit.events.access.KafkaAccess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -64,9 +65,9 @@ public final class Collector implements AutoCloseable {
     }
 
     /** Starts every enabled source of {@code config}, spooling under {@code dataDir/spool} and shipping to Kafka. */
-    public static Collector start(CollectorConfig config, Path dataDir, String bootstrapServers, Clock clock) {
+    public static Collector start(CollectorConfig config, Path dataDir, KafkaAccess kafka, Clock clock) {
         Spool spool = Spool.open(dataDir.resolve("spool"), config.spool().maxBytes());
-        KafkaShipper shipper = new KafkaShipper(spool, bootstrapServers, hostName(config)).start();
+        KafkaShipper shipper = new KafkaShipper(spool, kafka, hostName(config)).start();
         return startSources(config, new Collector(spool, spool.positions(), spool, shipper), clock);
     }
 

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The H2 database: where it lives, and its schema, migrated to this build's version when opened.
- * A database written by a newer Culprit is refused rather than misread.
+ * The H2 database: where it lives, who connects, and its schema, migrated to this build's version
+ * by its admin. A database written by a newer Culprit is refused rather than misread.
  */
 public final class Database {
 
@@ -24,50 +24,69 @@ public final class Database {
 
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
 
-    private final String url;
+    private final DatabaseAccess access;
 
-    private Database(String url) {
-        this.url = url;
+    private Database(DatabaseAccess access) {
+        this.access = access;
     }
 
     /**
      * The embedded database file {@code <dataDir>/<name>.mv.db}. {@code AUTO_SERVER} lets
      * {@code culprit query} in another process read it while the pipeline writes. The process
-     * that opened it first serves it until it exits ({@code DB_CLOSE_DELAY=-1}): were it to close
-     * the file whenever its last connection closed, the serving process would change under the
-     * others' feet, and a writer could find the file locked by a server that has just gone.
-     * {@code AUTO_RECONNECT} carries the others over when the serving process does exit.
+     * that opened it first serves it until it exits (the admin sets {@code DB_CLOSE_DELAY -1} on
+     * migration): were it to close the file whenever its last connection closed, the serving process
+     * would change under the others' feet, and a writer could find the file locked by a server that
+     * has just gone. {@code AUTO_RECONNECT} carries the others over when the serving process does exit.
      */
     public static String fileUrl(Path dataDir, String name) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(name) + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;DB_CLOSE_DELAY=-1";
+        String path = dataDir.toAbsolutePath().resolve(name).toString();
+        if (path.indexOf(';') >= 0) {
+            // H2 would read what follows a ';' as URL settings, INIT=RUNSCRIPT among them
+            throw new IllegalArgumentException("a data directory path must not contain ';': " + path);
+        }
+        return "jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
     }
 
-    /** Opens the database at a JDBC URL and migrates it to this build's schema. */
-    public static Database open(String url) {
-        Database db = new Database(url);
-        db.migrate();
-        return db;
+    /**
+     * Migrates the database to this build's schema as its {@code admin}, makes sure {@code pipeline}
+     * may read and write its rows (and nothing else) and {@code reader} may only read them, and
+     * returns it for the pipeline's use.
+     */
+    public static Database migrate(DatabaseAccess admin, DatabaseLogin pipeline, DatabaseLogin reader) {
+        new Database(admin).migrate(pipeline, reader);
+        return new Database(new DatabaseAccess(admin.url(), pipeline));
+    }
+
+    /** A database that is already migrated, used with the given login (a sink's, a reader's). */
+    public static Database at(DatabaseAccess access) {
+        return new Database(access);
     }
 
     public String url() {
-        return url;
+        return access.url();
+    }
+
+    public DatabaseAccess access() {
+        return access;
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
+        return access.connect();
     }
 
     /** One migration at a time in this JVM: parallel sink writers open the same file at once. */
     private static final Object MIGRATION_LOCK = new Object();
 
-    private void migrate() {
+    private void migrate(DatabaseLogin pipeline, DatabaseLogin reader) {
         synchronized (MIGRATION_LOCK) {
-            migrateLocked();
+            migrateLocked(pipeline, reader);
         }
     }
 
-    private void migrateLocked() {
+    private void migrateLocked(DatabaseLogin pipeline, DatabaseLogin reader) {
         try (Connection c = connect(); Statement st = c.createStatement()) {
+            // The process that opened the file first serves it until it exits; only an admin may say so.
+            st.execute("SET DB_CLOSE_DELAY -1");
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL, applied_ts BIGINT NOT NULL)");
             int current = 0;
             try (ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
@@ -76,7 +95,7 @@ public final class Database {
                 }
             }
             if (current > SCHEMA_VERSION) {
-                throw new IllegalStateException("database " + url + " has schema version " + current
+                throw new IllegalStateException("database " + url() + " has schema version " + current
                         + ", newer than this Culprit understands (" + SCHEMA_VERSION + "): upgrade Culprit or use another --data-dir");
             }
             c.setAutoCommit(false);
@@ -87,9 +106,44 @@ public final class Database {
                 st.execute("INSERT INTO schema_version VALUES (" + v + ", " + System.currentTimeMillis() + ")");
             }
             c.commit();
+            c.setAutoCommit(true);
+            grant(c, pipeline, "SELECT, INSERT, UPDATE, DELETE");
+            grant(c, reader, "SELECT");
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open database " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open database " + url() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A user with these rights on the schema's tables and no admin rights: no {@code CREATE ALIAS},
+     * no {@code RUNSCRIPT}, no file functions, no DDL. Its password follows the logins file.
+     */
+    private static void grant(Connection admin, DatabaseLogin login, String rights) throws SQLException {
+        if (login.user().equalsIgnoreCase(admin.getMetaData().getUserName())) {
+            return; // one login for everything (a remote H2 that gave us one account)
+        }
+        String user = quotedName(login.user());
+        // one statement at a time: H2 resolves a user named in a statement when it is prepared
+        try (PreparedStatement create = admin.prepareStatement("CREATE USER IF NOT EXISTS " + user + " PASSWORD ?")) {
+            create.setString(1, login.password());
+            create.execute();
+        }
+        try (PreparedStatement password = admin.prepareStatement("ALTER USER " + user + " SET PASSWORD ?")) {
+            password.setString(1, login.password());
+            password.execute();
+        }
+        try (Statement st = admin.createStatement()) {
+            st.execute("ALTER USER " + user + " ADMIN FALSE");
+            st.execute("GRANT " + rights + " ON SCHEMA PUBLIC TO " + user);
+        }
+    }
+
+    /** A user name as an H2 quoted identifier; names come from our logins file, never from a host. */
+    static String quotedName(String user) {
+        if (!user.matches("[A-Za-z][A-Za-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("database user name '" + user + "' must be letters, digits and _");
+        }
+        return '"' + user + '"';
     }
 
     private static List<String> statements(String migration) {

@@ -5,7 +5,6 @@ import dev.culprit.events.Alert;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.EventFormatException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,28 +26,28 @@ public final class IncidentQueries {
     private static final Logger LOG = LoggerFactory.getLogger(IncidentQueries.class);
     private static final TypeReference<LinkedHashMap<String, Double>> EVIDENCE = new TypeReference<>() {};
 
-    private final String url;
+    private final DatabaseAccess access;
 
-    private IncidentQueries(String url) {
-        this.url = url;
+    private IncidentQueries(DatabaseAccess access) {
+        this.access = access;
     }
 
     /**
      * Connects to the database at a JDBC URL and checks it holds Culprit's schema at a version this
      * build can read.
      */
-    public static IncidentQueries open(String url) {
-        IncidentQueries queries = new IncidentQueries(url);
+    public static IncidentQueries open(DatabaseAccess access) {
+        IncidentQueries queries = new IncidentQueries(access);
         queries.checkSchema();
         return queries;
     }
 
     public String url() {
-        return url;
+        return access.url();
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection(url, "sa", "");
+        return access.connect();
     }
 
     private void checkSchema() {
@@ -58,22 +57,22 @@ public final class IncidentQueries {
              ResultSet rs = st.executeQuery()) {
             rs.next();
             if (rs.getInt(1) == 0) {
-                throw new IllegalStateException(url + " is not a Culprit database (it has no schema_version table)");
+                throw new IllegalStateException(url() + " is not a Culprit database (it has no schema_version table)");
             }
             try (PreparedStatement v = c.prepareStatement("SELECT COALESCE(MAX(version), 0) FROM schema_version");
                  ResultSet vr = v.executeQuery()) {
                 vr.next();
                 int version = vr.getInt(1);
                 if (version > Database.SCHEMA_VERSION) {
-                    throw new IllegalStateException(url + " has schema version " + version + ", newer than this Culprit reads ("
+                    throw new IllegalStateException(url() + " has schema version " + version + ", newer than this Culprit reads ("
                             + Database.SCHEMA_VERSION + "): upgrade Culprit");
                 }
                 if (version < 1) {
-                    throw new IllegalStateException(url + " has an empty Culprit schema (version 0)");
+                    throw new IllegalStateException(url() + " has an empty Culprit schema (version 0)");
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read database " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read database " + url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -121,7 +120,7 @@ public final class IncidentQueries {
             }
             return rows;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot list incidents in " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot list incidents in " + url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -152,7 +151,7 @@ public final class IncidentQueries {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read incident " + id + " from " + url + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read incident " + id + " from " + url() + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -36,9 +35,9 @@ import java.util.Set;
  *       is ignored once the pipeline has the file open. The user is dropped afterwards.</li>
  * </ol>
  *
- * <p>When the login given is not an H2 admin (a restricted account on a shared server), no
- * temporary user can be made; the statement then runs under that account's own rights, in a
- * transaction that is rolled back.
+ * <p>When the login given is not an H2 admin (Culprit's own read-only user, or a restricted account
+ * on a shared server), no temporary user can be made; the statement then runs under that account's
+ * own rights, in a transaction that is rolled back.
  */
 public final class ReadOnlySql {
 
@@ -72,19 +71,11 @@ public final class ReadOnlySql {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final String url;
-    private final String user;
-    private final String password;
+    private final DatabaseAccess access;
 
-    /** Logs in as H2's default admin ({@code sa}, no password), as Culprit's embedded database has it. */
-    public ReadOnlySql(String url) {
-        this(url, "sa", "");
-    }
-
-    public ReadOnlySql(String url, String user, String password) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    /** Usually Culprit's read-only user; an admin login (a remote H2's only account) gets a temporary reader. */
+    public ReadOnlySql(DatabaseAccess access) {
+        this.access = access;
     }
 
     /** Runs one read, keeping at most {@code maxRows} rows. */
@@ -200,7 +191,7 @@ public final class ReadOnlySql {
 
     /** The database-side guard alone, without {@link #check}: package-private so tests can probe it. */
     Result runAsReader(String sql, int maxRows) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(url, user, password)) {
+        try (Connection admin = access.connect()) {
             String reader = "CULPRIT_READER_" + HexFormat.of().formatHex(randomBytes(8)).toUpperCase(Locale.ROOT);
             String readerPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
             try (PreparedStatement create = admin.prepareStatement("CREATE USER " + reader + " PASSWORD ?")) {
@@ -216,8 +207,7 @@ public final class ReadOnlySql {
                 try (Statement grant = admin.createStatement()) {
                     grant.execute("GRANT SELECT ON SCHEMA PUBLIC TO " + reader);
                 }
-                // Settings in the URL that only an admin may make are the admin connection's business.
-                try (Connection c = DriverManager.getConnection(url.replace(";DB_CLOSE_DELAY=-1", ""), reader, readerPassword)) {
+                try (Connection c = new DatabaseAccess(access.url(), new DatabaseLogin(reader, readerPassword)).connect()) {
                     return runAndRollBack(c, sql, maxRows);
                 }
             } finally {

@@ -10,7 +10,6 @@ import dev.culprit.events.Alert;
 import dev.culprit.events.IncidentKind;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -27,14 +26,14 @@ class IncidentQueriesTest {
     @TempDir
     Path dir;
 
-    private String url;
+    private DataDirectory data;
     private IncidentQueries queries;
 
     @BeforeEach
     void writeIncidents() {
-        url = Database.fileUrl(dir, "culprit");
-        IncidentFixtures.write(new IncidentStore(Database.open(url)));
-        queries = IncidentQueries.open(url);
+        data = DataDirectory.prepare(dir, notice -> { });
+        IncidentFixtures.write(new IncidentStore(data.database("culprit")));
+        queries = IncidentQueries.open(data.reader("culprit"));
     }
 
     private List<String> ids(IncidentFilter filter) {
@@ -165,14 +164,15 @@ class IncidentQueriesTest {
 
     @Test
     void aDatabaseWithoutCulpritsSchemaIsRefused() {
-        String other = "jdbc:h2:file:" + dir.resolve("other").toAbsolutePath();
+        DatabaseAccess other = new DatabaseAccess("jdbc:h2:file:" + dir.resolve("other").toAbsolutePath(),
+                new DatabaseLogin("someone", "else"));
 
         assertThatThrownBy(() -> IncidentQueries.open(other)).hasMessageContaining("is not a Culprit database");
     }
 
     @Test
     void readsWhileThePipelineWrites() throws Exception {
-        IncidentStore writer = new IncidentStore(Database.open(url));
+        IncidentStore writer = new IncidentStore(data.database("culprit"));
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread pipeline = new Thread(() -> {
@@ -203,7 +203,7 @@ class IncidentQueriesTest {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement();
+        try (Connection c = data.admin("culprit").connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -24,7 +24,7 @@ class IncidentSpanTest {
 
     @Test
     void anOpenIncidentHasNoEndUntilItResolves() {
-        Database db = Database.open(Database.fileUrl(dir, "culprit"));
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         IncidentStore store = new IncidentStore(db);
 
         store.save(List.of(alert(Alert.State.FIRING, 11_000, null)));

@@ -31,7 +31,7 @@ class IncidentStoreTest {
 
     @Test
     void aRedeliveredAlertLeavesTheSameRows() throws Exception {
-        Database db = Database.open(Database.fileUrl(dir, "culprit"));
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         IncidentStore store = new IncidentStore(db);
 
         store.save(List.of(alert(Alert.State.FIRING, 11_000, null)));
@@ -45,22 +45,21 @@ class IncidentStoreTest {
 
     @Test
     void aDatabaseFromANewerCulpritIsRefused() throws Exception {
-        String url = Database.fileUrl(dir, "culprit");
-        Database db = Database.open(url);
+        DataDirectory data = DataDirectory.prepare(dir, notice -> { });
+        Database db = data.database("culprit");
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO schema_version VALUES (" + (Database.SCHEMA_VERSION + 1) + ", 0)");
         }
 
-        assertThatThrownBy(() -> Database.open(url))
+        assertThatThrownBy(() -> DataDirectory.prepare(dir, notice -> { }).database("culprit"))
                 .hasMessageContaining("newer than this Culprit understands");
     }
 
     @Test
     void reopeningKeepsTheData() throws Exception {
-        String url = Database.fileUrl(dir, "culprit");
-        new IncidentStore(Database.open(url)).save(List.of(alert(Alert.State.FIRING, 11_000, null)));
+        new IncidentStore(DataDirectory.prepare(dir, notice -> { }).database("culprit")).save(List.of(alert(Alert.State.FIRING, 11_000, null)));
 
-        assertThat(count(Database.open(url), "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
+        assertThat(count(DataDirectory.prepare(dir, notice -> { }).database("culprit"), "SELECT COUNT(*) FROM incidents")).isEqualTo(1);
     }
 
     private static long count(Database db, String sql) throws Exception {

@@ -31,7 +31,7 @@ class RawEventStoreTest {
 
     @Test
     void aRedeliveredBatchAddsNoRowsButTwoIdenticalMailsInOneBatchStayTwo() throws Exception {
-        Database db = Database.open(Database.fileUrl(dir, "culprit"));
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         RawEventStore store = new RawEventStore(db);
         List<Event> batch = List.of(cpu("web1", T0, 35), contactFormMail(T0 + 1000), contactFormMail(T0 + 1000));
 
@@ -45,7 +45,7 @@ class RawEventStoreTest {
 
     @Test
     void readGivesOneHostsEventsInEventTimeOrderWithinTheHalfOpenRange() {
-        RawEventStore store = new RawEventStore(Database.open(Database.fileUrl(dir, "culprit")));
+        RawEventStore store = new RawEventStore(DataDirectory.prepare(dir, notice -> { }).database("culprit"));
         store.save(List.of(cpu("web1", T0 + 2000, 3), cpu("db1", T0 + 1000, 50), cpu("web1", T0, 1)));
         store.save(List.of(cpu("web1", T0 + 1000, 2), cpu("web1", T0 + 3000, 4)));
 
@@ -58,7 +58,7 @@ class RawEventStoreTest {
 
     @Test
     void eventsWithTheSameTimeComeBackInTheOrderTheyArrived() {
-        RawEventStore store = new RawEventStore(Database.open(Database.fileUrl(dir, "culprit")));
+        RawEventStore store = new RawEventStore(DataDirectory.prepare(dir, notice -> { }).database("culprit"));
         store.save(List.of(contactFormMail(T0), cpu("web1", T0, 35)));
 
         assertThat(store.read(T0, T0 + 1, "web1")).containsExactly(contactFormMail(T0), cpu("web1", T0, 35));
@@ -66,7 +66,7 @@ class RawEventStoreTest {
 
     @Test
     void retentionDeletesOnlyWhatIsOlderThanTheCutoff() {
-        RawEventStore store = new RawEventStore(Database.open(Database.fileUrl(dir, "culprit")));
+        RawEventStore store = new RawEventStore(DataDirectory.prepare(dir, notice -> { }).database("culprit"));
         store.save(List.of(cpu("web1", T0, 1), cpu("web1", T0 + 1000, 2), cpu("web1", T0 + 2000, 3)));
 
         int deleted = store.deleteOlderThan(T0 + 1000);
@@ -77,9 +77,9 @@ class RawEventStoreTest {
 
     @Test
     void aVersionOneDatabaseGainsRawEventsAndKeepsItsIncidents() throws Exception {
-        String url = Database.fileUrl(dir, "culprit");
-        // the database as Culprit with schema version 1 left it: its migration, one incident
-        try (Connection c = java.sql.DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+        // the database as Culprit with schema version 1 left it: its migration, one incident, no password yet
+        try (Connection c = new DatabaseAccess(Database.fileUrl(dir, "culprit"), new DatabaseLogin("sa", "")).connect();
+             Statement st = c.createStatement()) {
             st.execute("CREATE TABLE schema_version (version INT NOT NULL, applied_ts BIGINT NOT NULL)");
             for (String sql : versionOneMigration()) {
                 st.execute(sql);
@@ -89,7 +89,7 @@ class RawEventStoreTest {
                     + T0 + ", NULL, 'I/O wait on web1', " + T0 + ")");
         }
 
-        Database db = Database.open(url);
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         new RawEventStore(db).save(List.of(cpu("web1", T0, 35)));
 
         assertThat(count(db, "SELECT MAX(version) FROM schema_version")).isEqualTo(2);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,14 +22,14 @@ class ReadOnlySqlTest {
     @TempDir
     Path dir;
 
-    private String url;
+    private DataDirectory data;
     private ReadOnlySql sql;
 
     @BeforeEach
     void writeIncidents() {
-        url = Database.fileUrl(dir, "culprit");
-        IncidentFixtures.write(new IncidentStore(Database.open(url)));
-        sql = new ReadOnlySql(url);
+        data = DataDirectory.prepare(dir, notice -> { });
+        IncidentFixtures.write(new IncidentStore(data.database("culprit")));
+        sql = new ReadOnlySql(data.reader("culprit"));
     }
 
     @Test
@@ -147,12 +146,13 @@ class ReadOnlySqlTest {
     }
 
     @Test
-    void theTemporaryReaderIsDroppedAfterwards() throws Exception {
-        sql.run("SELECT 1", 1);
-        assertThatThrownBy(() -> sql.runAsReader("DROP TABLE incidents", 1)).isInstanceOf(SQLException.class);
+    void anAdminLoginGetsATemporaryReaderThatIsDroppedAfterwards() throws Exception {
+        ReadOnlySql asAdmin = new ReadOnlySql(data.admin("culprit"));
+        asAdmin.run("SELECT 1", 1);
+        assertThatThrownBy(() -> asAdmin.runAsReader("DROP TABLE incidents", 1)).isInstanceOf(SQLException.class);
 
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME LIKE 'CULPRIT_READER%'")) {
+        try (Connection c = data.admin("culprit").connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME LIKE 'CULPRIT_READER_%'")) {
             rs.next();
             assertThat(rs.getInt(1)).isZero();
         }
@@ -161,7 +161,7 @@ class ReadOnlySqlTest {
     /** Why the reader user exists: H2 2.5 takes setReadOnly(true) without enforcing it. */
     @Test
     void h2IgnoresJdbcReadOnlyConnections() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", "")) {
+        try (Connection c = data.admin("culprit").connect()) {
             c.setReadOnly(true);
             try (Statement st = c.createStatement()) {
                 assertThat(st.executeUpdate("INSERT INTO related_incidents VALUES ('hostile', 'b')")).isEqualTo(1);
@@ -175,19 +175,22 @@ class ReadOnlySqlTest {
         Server server = Server.createTcpServer("-tcpPort", "0", "-baseDir", serverDir.toString(), "-ifNotExists").start();
         try {
             String tcp = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/culprit";
-            IncidentFixtures.write(new IncidentStore(Database.open(tcp)));
-            ReadOnlySql remote = new ReadOnlySql(tcp);
+            // a remote H2 that gave Culprit one account, its admin
+            DatabaseAccess account = new DatabaseAccess(tcp, new DatabaseLogin("culprit_remote", "remote-secret"));
+            DatabaseLogin only = account.login();
+            IncidentFixtures.write(new IncidentStore(Database.migrate(account, only, only)));
+            ReadOnlySql remote = new ReadOnlySql(account);
 
             assertThat(remote.run("SELECT COUNT(*) FROM incidents", 1).rows().get(0).get(0)).isEqualTo(6L);
             assertThatThrownBy(() -> remote.runAsReader("DELETE FROM incidents", 1)).isInstanceOf(SQLException.class);
-            assertThat(IncidentQueries.open(tcp).list(IncidentFilter.all(10))).hasSize(6);
+            assertThat(IncidentQueries.open(account).list(IncidentFilter.all(10))).hasSize(6);
         } finally {
             server.stop();
         }
     }
 
     private void assertTablesUntouched() throws Exception {
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+        try (Connection c = data.admin("culprit").connect(); Statement st = c.createStatement()) {
             for (String[] expected : new String[][] {{"incidents", "6"}, {"culprits", "8"}, {"related_incidents", "2"}, {"alerts", "8"}}) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + expected[0])) {
                     rs.next();

@@ -4,18 +4,23 @@ import dev.culprit.events.Alert;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.jobs.serde.EventDeserializer;
 import dev.culprit.jobs.serde.EventRecordSerializer;
 import dev.culprit.jobs.serde.RuleSetDeserializer;
 import dev.culprit.rules.RuleSet;
 import java.util.List;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The production source and sinks of {@link CulpritJob}: Culprit's Kafka topics. */
+/**
+ * The production source and sinks of {@link CulpritJob}: Culprit's Kafka topics, reached with the
+ * given {@link KafkaAccess} (its address and login go into every client the connector makes).
+ */
 public final class KafkaEndpoints {
 
     public static final List<String> INPUT_TOPICS =
@@ -24,9 +29,9 @@ public final class KafkaEndpoints {
     private KafkaEndpoints() {}
 
     /** All host-event topics, resuming at the group's committed offsets (the beginning on first run). */
-    public static KafkaSource<Event> source(String bootstrapServers, String groupId) {
+    public static KafkaSource<Event> source(KafkaAccess kafka, String groupId) {
         return KafkaSource.<Event>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setProperties(properties(kafka))
                 .setTopics(INPUT_TOPICS)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
@@ -37,9 +42,9 @@ public final class KafkaEndpoints {
     }
 
     /** Rules pushed from now on ({@code culprit rules push}); the rules given at start stay until then. */
-    public static KafkaSource<RuleSet> ruleUpdates(String bootstrapServers, String groupId) {
+    public static KafkaSource<RuleSet> ruleUpdates(KafkaAccess kafka, String groupId) {
         return KafkaSource.<RuleSet>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setProperties(properties(kafka))
                 .setTopics(Topics.RULES)
                 .setGroupId(groupId + "-rules")
                 .setStartingOffsets(OffsetsInitializer.latest())
@@ -47,19 +52,26 @@ public final class KafkaEndpoints {
                 .build();
     }
 
-    public static KafkaSink<Alert> alertSink(String bootstrapServers) {
+    public static KafkaSink<Alert> alertSink(KafkaAccess kafka) {
         return KafkaSink.<Alert>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(properties(kafka))
                 .setRecordSerializer(new EventRecordSerializer<>())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
 
-    public static KafkaSink<DeadLetter> deadLetterSink(String bootstrapServers) {
+    public static KafkaSink<DeadLetter> deadLetterSink(KafkaAccess kafka) {
         return KafkaSink.<DeadLetter>builder()
-                .setBootstrapServers(bootstrapServers)
+                .setKafkaProducerConfig(properties(kafka))
                 .setRecordSerializer(new EventRecordSerializer<>())
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
+    }
+
+    /** The connector builders take client settings as Properties (bootstrap.servers among them). */
+    private static Properties properties(KafkaAccess kafka) {
+        Properties properties = new Properties();
+        properties.putAll(kafka.clientConfig());
+        return properties;
     }
 }

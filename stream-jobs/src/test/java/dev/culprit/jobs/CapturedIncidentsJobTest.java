@@ -12,6 +12,7 @@ import dev.culprit.events.IncidentKind;
 import dev.culprit.events.Topics;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
 import dev.culprit.rules.RuleSet;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.testkit.KafkaCluster;
 import dev.culprit.testkit.RealKafka;
@@ -70,11 +71,11 @@ class CapturedIncidentsJobTest {
         events.sort(Comparator.comparingLong(Event::ts));
         publish(kafka, events);
 
-        String db = Database.fileUrl(dataDir, "culprit");
+        Database db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "captured-test"),
-                List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
-                KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()), RuleSet.DEFAULT, null, null).build(env);
+        new CulpritJob(KafkaEndpoints.source(kafka.access(), "captured-test"),
+                List.of(KafkaEndpoints.alertSink(kafka.access()), new IncidentStoreSink(db.access())),
+                KafkaEndpoints.deadLetterSink(kafka.access()), RuleSet.DEFAULT, null, null).build(env);
         JobClient job = env.executeAsync("captured-incidents");
         try {
             List<Alert> alerts = readAlerts(kafka);
@@ -102,10 +103,9 @@ class CapturedIncidentsJobTest {
     }
 
     private static void publish(KafkaCluster kafka, List<Event> events) {
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        try (var producer = new KafkaProducer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             for (Event e : events) {
                 producer.send(new ProducerRecord<>(Topics.of(e), null, e.ts(), e.host().getBytes(StandardCharsets.UTF_8),
                         EventCodec.encode(e)));
@@ -115,12 +115,11 @@ class CapturedIncidentsJobTest {
 
     private static List<Alert> readAlerts(KafkaCluster kafka) {
         List<Alert> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "captured-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             consumer.subscribe(List.of(Topics.ALERTS));
             long deadline = System.currentTimeMillis() + 90_000;
             while (System.currentTimeMillis() < deadline

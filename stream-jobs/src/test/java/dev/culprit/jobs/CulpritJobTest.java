@@ -9,6 +9,7 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
 import dev.culprit.rules.RuleSet;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.testkit.KafkaCluster;
 import dev.culprit.testkit.RealKafka;
@@ -66,10 +67,9 @@ class CulpritJobTest {
         for (int from = 0; from < samples.size(); from += 3) {
             Collections.shuffle(samples.subList(from, Math.min(from + 3, samples.size())), random);
         }
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        try (var producer = new KafkaProducer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
             producer.send(new ProducerRecord<>(Topics.CPU, "web1".getBytes(StandardCharsets.UTF_8),
                     "{\"host\":\"web1\",\"iowaitPct\":\"lots\"}".getBytes(StandardCharsets.UTF_8)));
             for (CpuSample s : samples) {
@@ -78,11 +78,11 @@ class CulpritJobTest {
             }
         }
 
-        String db = Database.fileUrl(dataDir, "culprit");
+        Database db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new CulpritJob(KafkaEndpoints.source(kafka.bootstrapServers(), "job-test"),
-                List.of(KafkaEndpoints.alertSink(kafka.bootstrapServers()), new IncidentStoreSink(db)),
-                KafkaEndpoints.deadLetterSink(kafka.bootstrapServers()),
+        new CulpritJob(KafkaEndpoints.source(kafka.access(), "job-test"),
+                List.of(KafkaEndpoints.alertSink(kafka.access()), new IncidentStoreSink(db.access())),
+                KafkaEndpoints.deadLetterSink(kafka.access()),
                 RuleSet.DEFAULT, null, null).build(env);
         JobClient job = env.executeAsync("culprit-job-test");
         try {
@@ -95,7 +95,7 @@ class CulpritJobTest {
             assertThat(alerts.get(1).incident().end()).isEqualTo(T0 + 20_000);
             assertThat(deadLetters.get(0).file()).isEqualTo("culprit.cpu-0");
             assertThat(deadLetters.get(0).reason()).contains("iowaitPct");
-            try (Connection c = Database.open(db).connect();
+            try (Connection c = db.connect();
                  ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(end_ts) FROM incidents")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
@@ -111,12 +111,11 @@ class CulpritJobTest {
 
     private static <T extends dev.culprit.events.Event> List<T> read(KafkaCluster kafka, String topic, Class<T> type, int atLeast) {
         List<T> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             consumer.subscribe(List.of(topic));
             long deadline = System.currentTimeMillis() + 90_000;
             while (System.currentTimeMillis() < deadline) {

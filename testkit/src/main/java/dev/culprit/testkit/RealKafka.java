@@ -1,14 +1,13 @@
 package dev.culprit.testkit;
 
 import dev.culprit.broker.EmbeddedKafka;
+import dev.culprit.events.access.KafkaAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -17,8 +16,9 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**
- * Gives a test class a real Kafka: the in-process KRaft broker by default, or Testcontainers'
- * {@code KafkaContainer} when run with {@code -Dculprit.kafka=container} on a host with Docker.
+ * Gives a test class a real Kafka: the in-process KRaft broker by default (secured as Culprit runs
+ * it, with a random password), or Testcontainers' {@code KafkaContainer} (unauthenticated) when run
+ * with {@code -Dculprit.kafka=container} on a host with Docker.
  * Declare a {@link KafkaCluster} parameter to receive it; one broker serves the whole class.
  */
 public final class RealKafka implements ParameterResolver {
@@ -62,12 +62,12 @@ public final class RealKafka implements ParameterResolver {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            kafka = EmbeddedKafka.start(dir);
+            kafka = EmbeddedKafka.start(dir, EmbeddedKafka.newPassword());
         }
 
         @Override
-        public String bootstrapServers() {
-            return kafka.bootstrapServers();
+        public KafkaAccess access() {
+            return kafka.access();
         }
 
         @Override
@@ -89,13 +89,13 @@ public final class RealKafka implements ParameterResolver {
         }
 
         @Override
-        public String bootstrapServers() {
-            return container.getBootstrapServers();
+        public KafkaAccess access() {
+            return KafkaAccess.unauthenticated(container.getBootstrapServers());
         }
 
         @Override
         public void createTopics(Collection<String> topics) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            try (Admin admin = Admin.create(access().clientConfig())) {
                 var existing = admin.listTopics().names().get();
                 List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
                         .map(t -> new NewTopic(t, 1, (short) 1)).collect(Collectors.toList());

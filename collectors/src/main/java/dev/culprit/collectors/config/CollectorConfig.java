@@ -22,13 +22,19 @@ public record CollectorConfig(
         @JsonProperty("sources") Sources sources) {
 
     public CollectorConfig {
-        kafka = kafka == null ? new Kafka(null) : kafka;
+        kafka = kafka == null ? new Kafka(null, null) : kafka;
         spool = spool == null ? new SpoolSettings(null) : spool;
         sources = sources == null ? new Sources(null, null, null, null) : sources;
     }
 
-    /** Where events go; empty in the embedded runtime, which supplies its own broker. */
-    public record Kafka(@JsonProperty("bootstrapServers") String bootstrapServers) {}
+    /**
+     * Where events go, and the Kafka client properties file ({@code security.protocol}, {@code sasl.*},
+     * {@code ssl.*}; its owner's alone) with the login that cluster requires; without one the collector
+     * connects unauthenticated. Empty in the embedded runtime, which supplies its own broker and login.
+     */
+    public record Kafka(
+            @JsonProperty("bootstrapServers") String bootstrapServers,
+            @JsonProperty("clientProperties") Path clientProperties) {}
 
     public record SpoolSettings(@JsonProperty("maxSize") String maxSize) {
         public SpoolSettings {

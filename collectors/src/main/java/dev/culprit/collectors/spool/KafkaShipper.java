@@ -1,6 +1,7 @@
 package dev.culprit.collectors.spool;
 
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,16 +34,16 @@ public final class KafkaShipper implements AutoCloseable {
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
 
     private final Spool spool;
-    private final String bootstrapServers;
+    private final KafkaAccess kafka;
     private final String collectorId;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong shippedRecords = new AtomicLong();
     private final Thread thread;
     private volatile long lastShipped;
 
-    public KafkaShipper(Spool spool, String bootstrapServers, String collectorId) {
+    public KafkaShipper(Spool spool, KafkaAccess kafka, String collectorId) {
         this.spool = spool;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.collectorId = collectorId;
         this.thread = new Thread(this::run, "culprit-shipper-" + collectorId);
         thread.setDaemon(true);
@@ -66,7 +67,7 @@ public final class KafkaShipper implements AutoCloseable {
                 long shipped = committedOffset();
                 lastShipped = shipped;
                 if (warned) {
-                    LOG.warn("Kafka is reachable again at {}; shipping the spool from offset {}", bootstrapServers, shipped);
+                    LOG.warn("Kafka is reachable again at {}; shipping the spool from offset {}", kafka.bootstrapServers(), shipped);
                     warned = false;
                 }
                 while (running.get()) {
@@ -95,7 +96,7 @@ public final class KafkaShipper implements AutoCloseable {
                 return;
             } catch (KafkaException | IllegalStateException e) {
                 if (!warned && running.get()) {
-                    LOG.warn("cannot ship to Kafka at {} ({}); spooling to disk and retrying", bootstrapServers, e.getMessage());
+                    LOG.warn("cannot ship to Kafka at {} ({}); spooling to disk and retrying", kafka.bootstrapServers(), e.getMessage());
                     warned = true;
                 }
                 sleep(RETRY_BACKOFF);
@@ -104,8 +105,7 @@ public final class KafkaShipper implements AutoCloseable {
     }
 
     private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "culprit-collector-" + collectorId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -114,17 +114,16 @@ public final class KafkaShipper implements AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class)));
     }
 
     /** The last spool offset this collector committed to Kafka (0 when it never shipped). */
     private long committedOffset() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.CHECKPOINTS).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

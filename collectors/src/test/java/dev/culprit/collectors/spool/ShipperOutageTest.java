@@ -6,6 +6,7 @@ import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.KafkaAccess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,15 +31,16 @@ class ShipperOutageTest {
     @Test
     void everySampleArrivesExactlyOnceAfterATenSecondOutage() throws Exception {
         Path kafkaDir = dir.resolve("kafka");
-        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir);
+        String password = EmbeddedKafka.newPassword();
+        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, password);
         int port = kafka.port();
         kafka.createTopics(Topics.ALL);
-        String bootstrap = kafka.bootstrapServers();
+        KafkaAccess access = kafka.access();
 
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean sampling = new AtomicBoolean(true);
         try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
-             KafkaShipper shipper = new KafkaShipper(spool, bootstrap, "outage-test").start()) {
+             KafkaShipper shipper = new KafkaShipper(spool, access, "outage-test").start()) {
             SpoolingPublisher publisher = new SpoolingPublisher(spool);
             Thread sampler = new Thread(() -> {
                 while (sampling.get()) {
@@ -54,7 +56,7 @@ class ShipperOutageTest {
             int duringOutageFrom = published.get();
             sleep(10_000);
             assertThat(published.get() - duringOutageFrom).as("samples taken while Kafka was down").isGreaterThan(300);
-            kafka = EmbeddedKafka.start(kafkaDir, port);
+            kafka = EmbeddedKafka.start(kafkaDir, port, password);
             sleep(2_000);
             sampling.set(false);
             sampler.join();
@@ -65,7 +67,7 @@ class ShipperOutageTest {
             sampling.set(false);
         }
 
-        List<Long> arrived = readCommitted(bootstrap);
+        List<Long> arrived = readCommitted(access);
         kafka.close();
         List<Long> expected = new ArrayList<>();
         for (int seq = 0; seq < published.get(); seq++) {
@@ -74,15 +76,14 @@ class ShipperOutageTest {
         assertThat(arrived).isEqualTo(expected);
     }
 
-    private static List<Long> readCommitted(String bootstrap) {
+    private static List<Long> readCommitted(KafkaAccess access) {
         List<Long> ts = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        try (var consumer = new KafkaConsumer<String, String>(access.clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "outage-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
             consumer.subscribe(List.of(Topics.CPU));
             long quietSince = System.currentTimeMillis();
             while (System.currentTimeMillis() - quietSince < 3_000) {

@@ -2,6 +2,7 @@ package dev.culprit.jobs.sinks;
 
 import dev.culprit.events.Alert;
 import dev.culprit.storage.Database;
+import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.IncidentStore;
 import java.util.List;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -14,15 +15,15 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  */
 public final class IncidentStoreSink implements Sink<Alert> {
 
-    private final String jdbcUrl;
+    private final DatabaseAccess database;
 
-    public IncidentStoreSink(String jdbcUrl) {
-        this.jdbcUrl = jdbcUrl;
+    public IncidentStoreSink(DatabaseAccess database) {
+        this.database = database;
     }
 
     @Override
     public SinkWriter<Alert> createWriter(WriterInitContext context) {
-        IncidentStore store = new IncidentStore(Database.open(jdbcUrl));
+        IncidentStore store = new IncidentStore(Database.at(database));
         return new SinkWriter<>() {
             @Override
             public void write(Alert alert, Context context) {

@@ -2,6 +2,7 @@ package dev.culprit.jobs.sinks;
 
 import dev.culprit.events.Event;
 import dev.culprit.storage.Database;
+import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.RawEventStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,21 +32,21 @@ public final class RawEventSink implements Sink<Event> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RawEventSink.class);
 
-    private final String jdbcUrl;
+    private final DatabaseAccess database;
     private final Duration retention;
     private final int batchSize;
 
     /** @param retention how long raw events are kept, e.g. {@link #DEFAULT_RETENTION} */
-    public RawEventSink(String jdbcUrl, Duration retention) {
-        this(jdbcUrl, retention, BATCH_SIZE);
+    public RawEventSink(DatabaseAccess database, Duration retention) {
+        this(database, retention, BATCH_SIZE);
     }
 
     /** A batch size of its own, so a test can show that time alone moves a quiet buffer to the database. */
-    RawEventSink(String jdbcUrl, Duration retention, int batchSize) {
+    RawEventSink(DatabaseAccess database, Duration retention, int batchSize) {
         if (retention.isNegative() || retention.isZero()) {
             throw new IllegalArgumentException("raw event retention must be positive, was " + retention);
         }
-        this.jdbcUrl = jdbcUrl;
+        this.database = database;
         this.retention = retention;
         this.batchSize = batchSize;
     }
@@ -54,7 +55,7 @@ public final class RawEventSink implements Sink<Event> {
     public SinkWriter<Event> createWriter(WriterInitContext context) {
         // every parallel writer shares the one table; one of them deleting old rows is enough
         boolean keepsRetention = context.getTaskInfo().getIndexOfThisSubtask() == 0;
-        return new Writer(new RawEventStore(Database.open(jdbcUrl)), context.getProcessingTimeService(), keepsRetention);
+        return new Writer(new RawEventStore(Database.at(database)), context.getProcessingTimeService(), keepsRetention);
     }
 
     private final class Writer implements SinkWriter<Event> {

@@ -6,7 +6,9 @@ import dev.culprit.events.CpuSample;
 import dev.culprit.events.Event;
 import dev.culprit.events.PhpMail;
 import dev.culprit.jobs.serde.JsonTypeInfo;
+import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
+import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.RawEventStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,13 +68,13 @@ class RawEventSinkTest {
 
     @Test
     void everyEventIsStoredExactlyOnceEvenWhenTheWholeStreamIsDeliveredAgain() throws Exception {
-        String url = Database.fileUrl(dataDir, "culprit");
+        DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
         List<Event> events = twoHostsForTwoMinutes();
 
         run(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
         run(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
 
-        RawEventStore store = new RawEventStore(Database.open(url));
+        RawEventStore store = new RawEventStore(Database.at(url));
         assertThat(events).hasSize(360);
         assertThat(store.read(T0, T0 + 120_000, null)).hasSize(360).containsExactlyInAnyOrderElementsOf(events);
         assertThat(store.read(T0, T0 + 120_000, "web1"))
@@ -81,8 +83,8 @@ class RawEventSinkTest {
 
     @Test
     void eventsOlderThanTheRetentionAreGoneOnceTheSinkStarts() throws Exception {
-        String url = Database.fileUrl(dataDir, "culprit");
-        RawEventStore store = new RawEventStore(Database.open(url));
+        DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
+        RawEventStore store = new RawEventStore(Database.at(url));
         long eightDaysAgo = System.currentTimeMillis() - Duration.ofDays(8).toMillis();
         store.save(List.of(new CpuSample("web1", "proc", eightDaysAgo, 1, 1000, 35, 5, 5, 60, null, null, null)));
 
@@ -94,7 +96,7 @@ class RawEventSinkTest {
 
     @Test
     void aQuietStreamReachesTheDatabaseWithinAboutASecond() throws Exception {
-        String url = Database.fileUrl(dataDir, "culprit");
+        DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
         List<Event> events = twoHostsForTwoMinutes().subList(0, 10);
         List<Event> withLast = new ArrayList<>(events);
         withLast.add(new CpuSample("web1", "proc", T0 + 600_000, 1, 1000, 1, 5, 5, 60, null, null, null));
@@ -107,7 +109,7 @@ class RawEventSinkTest {
                 .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION, 10_000)).disableChaining();
         env.execute("raw-event-sink-quiet-test");
 
-        assertThat(new RawEventStore(Database.open(url)).read(T0, T0 + 120_000, null)).containsExactlyElementsOf(events);
+        assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 120_000, null)).containsExactlyElementsOf(events);
     }
 
     /**
@@ -115,11 +117,11 @@ class RawEventSinkTest {
      * only the sink's timer can do (its batch is far from full and the input has not ended).
      */
     private static final class HoldLastUntilStored implements MapFunction<Event, Event> {
-        private final String url;
+        private final DatabaseAccess url;
         private final int before;
         private int seen;
 
-        HoldLastUntilStored(String url, int before) {
+        HoldLastUntilStored(DatabaseAccess url, int before) {
             this.url = url;
             this.before = before;
         }
@@ -127,7 +129,7 @@ class RawEventSinkTest {
         @Override
         public Event map(Event event) throws Exception {
             if (++seen > before) {
-                RawEventStore store = new RawEventStore(Database.open(url));
+                RawEventStore store = new RawEventStore(Database.at(url));
                 long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 while (store.read(0, Long.MAX_VALUE, null).size() < before) {
                     if (System.nanoTime() > deadline) {

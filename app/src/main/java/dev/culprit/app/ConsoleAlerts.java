@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** One readable line per alert; colour only on a terminal. */
+/** One readable line per alert; colour only on a terminal; host text escaped ({@link TerminalText}). */
 public final class ConsoleAlerts implements Consumer<Alert> {
 
     private static final DateTimeFormatter TIME =
@@ -43,12 +43,12 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         var i = alert.incident();
         String culprits = i.culprits().isEmpty() ? "" : "  culprits: " + i.culprits().stream()
                 .limit(3).map(ConsoleAlerts::describe).collect(Collectors.joining("; "));
-        String related = i.related().isEmpty() ? "" : "  related: " + String.join(", ", i.related());
+        String related = i.related().isEmpty() ? "" : "  related: " + TerminalText.printable(String.join(", ", i.related()));
         String line = String.format(Locale.ROOT, "%s  %-8s  %-6s  %-8s  %s  %s%s  (incident %s)%s",
                 TIME.format(Instant.ofEpochMilli(alert.ts())), alert.state().name(),
                 EventCodec.mapper().convertValue(i.kind(), String.class),
                 EventCodec.mapper().convertValue(i.severity(), String.class),
-                i.host(), i.summary(), culprits, i.id(), related);
+                TerminalText.printable(i.host()), TerminalText.printable(i.summary()), culprits, TerminalText.printable(i.id()), related);
         if (!colour) {
             return line;
         }
@@ -73,8 +73,8 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         String evidence = c.evidence().entrySet().stream()
                 .filter(e -> e.getValue() != 0)
                 .limit(4)
-                .map(e -> e.getKey().replace("BytesPerSec", "") + "=" + figure(e.getKey(), e.getValue()))
+                .map(e -> TerminalText.printable(e.getKey().replace("BytesPerSec", "")) + "=" + figure(e.getKey(), e.getValue()))
                 .collect(Collectors.joining(" "));
-        return c.role() + " " + c.name() + (evidence.isEmpty() ? "" : " (" + evidence + ")");
+        return TerminalText.printable(c.role()) + " " + TerminalText.printable(c.name()) + (evidence.isEmpty() ? "" : " (" + evidence + ")");
     }
 }

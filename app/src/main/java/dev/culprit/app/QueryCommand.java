@@ -201,7 +201,7 @@ public final class QueryCommand implements Callable<Integer> {
             IncidentQueries queries = IncidentQueries.open(database.access());
             var found = queries.find(id);
             if (found.isEmpty()) {
-                spec.commandLine().getErr().println("culprit query incident: no incident '" + Output.printable(id) + "' in " + queries.url());
+                spec.commandLine().getErr().println("culprit query incident: no incident '" + TerminalText.printable(id) + "' in " + queries.url());
                 return Culprit.EXIT_RUNTIME;
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -251,20 +251,20 @@ public final class QueryCommand implements Callable<Integer> {
 
     private static void printDetail(PrintWriter out, IncidentDetail d) {
         IncidentSummary i = d.incident();
-        String p = Output.printable(i.id());
+        String p = TerminalText.printable(i.id());
         out.println("Incident " + p + "  " + i.kind() + ", " + i.severity() + (i.open() ? ", open" : ""));
-        out.println("  host     " + Output.printable(i.host()));
-        out.println("  rule     " + Output.printable(i.rule()));
+        out.println("  host     " + TerminalText.printable(i.host()));
+        out.println("  rule     " + TerminalText.printable(i.rule()));
         out.println("  start    " + Output.local(i.start()));
         out.println("  end      " + (i.end() == null ? "open" : Output.local(i.end())));
-        out.println("  summary  " + Output.printable(nullToEmpty(i.summary())));
+        out.println("  summary  " + TerminalText.printable(nullToEmpty(i.summary())));
         out.println();
         out.println("Culprits");
         if (d.culprits().isEmpty()) {
             out.println("  (none named)");
         }
         for (IncidentDetail.StoredCulprit c : d.culprits()) {
-            out.println("  " + (c.position() + 1) + ". " + Output.printable(c.role()) + "  " + Output.printable(c.name()));
+            out.println("  " + (c.position() + 1) + ". " + TerminalText.printable(c.role()) + "  " + TerminalText.printable(c.name()));
             List<List<String>> rows = new ArrayList<>();
             c.evidence().forEach((k, v) -> rows.add(List.of(k, Output.number(v))));
             c.details().forEach((k, v) -> rows.add(List.of(k, v)));
@@ -395,24 +395,8 @@ public final class QueryCommand implements Callable<Integer> {
             return text(v);
         }
 
-        /**
-         * Text safe to put on a terminal: culprit names come from what attackers send (URLs,
-         * script paths), so control and bidi-format characters are shown escaped, not obeyed.
-         */
-        static String printable(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            s.codePoints().forEach(cp -> {
-                if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
-                    sb.append(cp <= 0xff ? String.format("\\x%02x", cp) : String.format("\\u%04x", cp));
-                } else {
-                    sb.appendCodePoint(cp);
-                }
-            });
-            return sb.toString();
-        }
-
         private static String cell(String s) {
-            String p = printable(s);
+            String p = TerminalText.printable(s);
             return p.length() <= MAX_CELL ? p : p.substring(0, MAX_CELL - 1) + "…";
         }
 

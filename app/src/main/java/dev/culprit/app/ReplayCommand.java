@@ -161,9 +161,9 @@ public final class ReplayCommand implements Callable<Integer> {
             out.printf("%-6s  %-8s  %-16s  %-19s  %-19s  %s%n",
                     EventCodec.mapper().convertValue(i.kind(), String.class),
                     EventCodec.mapper().convertValue(i.severity(), String.class),
-                    i.host(), TIME.format(Instant.ofEpochMilli(i.start())),
+                    TerminalText.printable(i.host()), TIME.format(Instant.ofEpochMilli(i.start())),
                     i.end() == null ? "open" : TIME.format(Instant.ofEpochMilli(i.end())),
-                    i.culprits().stream().limit(4).map(dev.culprit.events.Culprit::name).collect(Collectors.joining(", ")));
+                    i.culprits().stream().limit(4).map(c -> TerminalText.printable(c.name())).collect(Collectors.joining(", ")));
         }
         out.println(incidents.size() + " incident(s)");
     }
@@ -181,19 +181,19 @@ public final class ReplayCommand implements Callable<Integer> {
             String top = i.culprits().isEmpty() ? null : i.culprits().get(0).name();
             String severity = EventCodec.mapper().convertValue(i.severity(), String.class);
             if (s == null) {
-                out.println("  new      " + i.id() + "  " + i.summary());
+                out.println("  new      " + TerminalText.printable(i.id()) + "  " + TerminalText.printable(i.summary()));
                 changes++;
             } else if (!severity.equals(s.severity()) || !Objects.equals(top, s.topCulpritName())
                     || !Objects.equals(i.end(), s.end())) {
-                out.println("  changed  " + i.id() + "  severity " + s.severity() + " -> " + severity
-                        + ", top culprit " + s.topCulpritName() + " -> " + top
+                out.println("  changed  " + TerminalText.printable(i.id()) + "  severity " + s.severity() + " -> " + severity
+                        + ", top culprit " + TerminalText.printable(s.topCulpritName()) + " -> " + TerminalText.printable(top)
                         + ", end " + s.end() + " -> " + i.end());
                 changes++;
             }
         }
         for (IncidentSummary s : recorded) {
             if (!now.containsKey(s.id())) {
-                out.println("  missing  " + s.id() + "  " + s.summary());
+                out.println("  missing  " + TerminalText.printable(s.id()) + "  " + TerminalText.printable(s.summary()));
                 changes++;
             }
         }

@@ -118,8 +118,9 @@ public final class CollectCommand implements Callable<Integer> {
             err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
                     + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
             stop.await(duration);
-            err.printf("culprit: %d line(s) read, %d unparseable (sent to culprit.deadletter), %d sample(s) dropped, %d record(s) shipped%n",
-                    collector.linesRead(), collector.unparseableLines(), collector.droppedSamples(), collector.shippedRecords());
+            err.printf("culprit: %d line(s) read, %d unparseable and %d /proc read(s) failed (sent to culprit.deadletter), "
+                    + "%d sample(s) dropped, %d record(s) shipped%n", collector.linesRead(), collector.unparseableLines(),
+                    collector.unreadableProcFiles(), collector.droppedSamples(), collector.shippedRecords());
         } finally {
             if (archive != null) {
                 archive.close();

@@ -44,6 +44,7 @@ public final class Collector implements AutoCloseable {
     private final SpoolingPublisher samples;
     private final List<AutoCloseable> sources = new ArrayList<>();
     private final List<TailedLogSource> logs = new ArrayList<>();
+    private final List<HostSampler> hosts = new ArrayList<>();
 
     private Collector(BatchSink sink, Map<String, FilePosition> resume, Spool spool, KafkaShipper shipper) {
         this.sink = sink;
@@ -88,6 +89,7 @@ public final class Collector implements AutoCloseable {
                     List.of(hostSampler::sample, processSampler::sample), sources.proc().every());
             sampler.start(collector.samples);
             collector.sources.add(sampler);
+            collector.hosts.add(hostSampler);
         }
         if (sources.apache().enabled()) {
             ApacheStatusSource status = new ApacheStatusSource(
@@ -143,6 +145,11 @@ public final class Collector implements AutoCloseable {
 
     public long unparseableLines() {
         return logs.stream().mapToLong(TailedLogSource::unparseableLines).sum();
+    }
+
+    /** Host-wide /proc files (stat, diskstats, uptime, pressure) that could not be read or parsed, each a dead letter. */
+    public long unreadableProcFiles() {
+        return hosts.stream().mapToLong(HostSampler::unreadableFiles).sum();
     }
 
     public long droppedSamples() {

@@ -10,14 +10,24 @@ public record CpuTimes(long user, long nice, long system, long idle, long iowait
         return user + nice + system + idle + iowait + irq + softirq + steal;
     }
 
-    /** Parses {@code /proc/stat}'s first line ({@code cpu  10336 0 4780 ...}). */
+    /** True when no counter is below {@code earlier}'s: the two reads can be subtracted. */
+    public boolean noneBelow(CpuTimes earlier) {
+        return user >= earlier.user && nice >= earlier.nice && system >= earlier.system && idle >= earlier.idle
+                && iowait >= earlier.iowait && irq >= earlier.irq && softirq >= earlier.softirq && steal >= earlier.steal;
+    }
+
+    /**
+     * Parses {@code /proc/stat}'s aggregate line ({@code cpu  10336 0 4780 ...}). Kernels before
+     * 2.6 print four fields, 2.6.0 to 2.6.10 seven (no steal); what a kernel does not print is 0,
+     * as sysstat reads it.
+     */
     public static CpuTimes parse(String statText) {
         for (String line : statText.split("\n")) {
             if (line.startsWith("cpu ")) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length < 9) {
+                if (f.length < 5) {
                     throw new IllegalArgumentException("/proc/stat: cpu line has " + (f.length - 1)
-                            + " fields, expected at least 8: " + line);
+                            + " fields, expected at least 4 (user nice system idle): " + line);
                 }
                 return new CpuTimes(num(f, 1), num(f, 2), num(f, 3), num(f, 4), num(f, 5), num(f, 6), num(f, 7), num(f, 8));
             }
@@ -26,6 +36,9 @@ public record CpuTimes(long user, long nice, long system, long idle, long iowait
     }
 
     private static long num(String[] fields, int i) {
+        if (i >= fields.length) {
+            return 0;
+        }
         try {
             return Long.parseLong(fields[i]);
         } catch (NumberFormatException e) {

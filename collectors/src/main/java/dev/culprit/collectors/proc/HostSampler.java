@@ -1,8 +1,9 @@
 package dev.culprit.collectors.proc;
 
+import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
+import dev.culprit.events.Schema;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Samples CPU iowait, I/O pressure and per-disk statistics from a proc root (normally
@@ -28,7 +30,11 @@ public final class HostSampler {
     private final Clock clock;
     private final DeviceFilter devices;
 
+    /** A dead letter keeps the start of a bad file: enough to see what the kernel printed, bounded against a hostile one. */
+    private static final int MAX_DEAD_LETTER_CHARS = 4096;
+
     private Reading previous;
+    private long unreadableFiles;
 
     public HostSampler(Path procRoot, String host, Clock clock, DeviceFilter devices) {
         this.procRoot = procRoot;
@@ -37,19 +43,26 @@ public final class HostSampler {
         this.devices = devices;
     }
 
+    /**
+     * The figures since the previous call. A file that cannot be read or parsed costs only its own
+     * figures for this tick (the others still come), and becomes a dead letter naming the file.
+     */
     public List<Event> sample() {
-        Reading current = read();
+        List<Event> events = new ArrayList<>();
+        Reading current = read(events);
         Reading before = previous;
         previous = current;
-        if (before == null) {
-            return List.of();
+        if (before == null || before.uptimeMs == null || current.uptimeMs == null) {
+            return events;
         }
         long intervalMs = current.uptimeMs - before.uptimeMs;
         if (intervalMs <= 0) {
-            return List.of();
+            return events; // the kernel's clock did not move on (or a restored snapshot moved it back): no honest rate
         }
-        List<Event> events = new ArrayList<>();
-        events.add(Iostat.cpu(host, current.ts, before.cpu, current.cpu, intervalMs, before.pressure, current.pressure));
+        if (before.cpu != null && current.cpu != null) {
+            Iostat.cpu(host, current.ts, before.cpu, current.cpu, intervalMs, before.pressure, current.pressure)
+                    .ifPresent(events::add);
+        }
         for (DiskCounters disk : current.disks.values()) {
             DiskCounters was = before.disks.get(disk.device());
             if (was != null) {
@@ -59,14 +72,20 @@ public final class HostSampler {
         return events;
     }
 
-    private Reading read() {
+    /** How many times a /proc file could not be read or parsed. */
+    public long unreadableFiles() {
+        return unreadableFiles;
+    }
+
+    private Reading read(List<Event> problems) {
         long ts = clock.millis();
-        long uptimeMs = Math.round(Double.parseDouble(text("uptime").trim().split("\\s+")[0]) * 1000);
-        CpuTimes cpu = CpuTimes.parse(text("stat"));
+        Long uptimeMs = parsed("uptime", ts, problems, text -> Math.round(Double.parseDouble(text.trim().split("\\s+")[0]) * 1000));
+        CpuTimes cpu = parsed("stat", ts, problems, CpuTimes::parse);
         String pressureText = optionalText("pressure/io");
-        IoPressure pressure = pressureText == null ? null : IoPressure.parse(pressureText);
+        IoPressure pressure = pressureText == null ? null : parsed("pressure/io", ts, problems, IoPressure::parse);
         Map<String, DiskCounters> disks = new HashMap<>();
-        for (DiskCounters d : DiskCounters.parseAll(text("diskstats"))) {
+        List<DiskCounters> all = parsed("diskstats", ts, problems, DiskCounters::parseAll);
+        for (DiskCounters d : all == null ? List.<DiskCounters>of() : all) {
             if (devices.accepts(d.device()) && !d.neverUsed()) {
                 disks.put(d.device(), d);
             }
@@ -74,15 +93,25 @@ public final class HostSampler {
         return new Reading(ts, uptimeMs, cpu, pressure, disks);
     }
 
-    private String text(String relative) {
+    /** A file's parsed content, or null after recording why it has none this tick. */
+    private <T> T parsed(String relative, long ts, List<Event> problems, Function<String, T> parser) {
         Path file = procRoot.resolve(relative);
+        String text = null;
         try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            text = Files.readString(file);
+            return parser.apply(text);
+        } catch (IOException | RuntimeException e) {
+            unreadableFiles++;
+            String reason = text == null ? "cannot read: " + e : "cannot parse: " + e.getMessage();
+            problems.add(new DeadLetter(host, "proc", ts, Schema.VERSION, file.toString(), 0, bounded(reason),
+                    text == null ? "" : bounded(text)));
+            return null;
         }
     }
 
+    private static String bounded(String text) {
+        return text.length() <= MAX_DEAD_LETTER_CHARS ? text : text.substring(0, MAX_DEAD_LETTER_CHARS) + "…";
+    }
     private String optionalText(String relative) {
         try {
             return Files.readString(procRoot.resolve(relative));
@@ -94,5 +123,6 @@ public final class HostSampler {
         }
     }
 
-    private record Reading(long ts, long uptimeMs, CpuTimes cpu, IoPressure pressure, Map<String, DiskCounters> disks) {}
+    /** One read of the counters; a part whose file failed is null (no disks: empty). */
+    private record Reading(long ts, Long uptimeMs, CpuTimes cpu, IoPressure pressure, Map<String, DiskCounters> disks) {}
 }

@@ -12,12 +12,14 @@ import java.util.Optional;
 public final class Iostat {
 
     private static final long WRAP_32 = 1L << 32;
+    private static final long HALF_32 = 1L << 31;
 
     private Iostat() {}
 
     /**
-     * Per-device extended statistics. Empty when a counter went backwards further than a 32-bit
-     * wrap explains (the device was re-registered): there is no honest delta for that interval.
+     * Per-device extended statistics. Empty when a counter went backwards other than by a 32-bit
+     * wrap (the device was re-registered, hot-swapped, or the VM restored from a snapshot): there is
+     * no honest delta for that interval, and one made up would show millions of I/Os a second.
      */
     public static Optional<DiskSample> disk(String host, long ts, DiskCounters before, DiskCounters after, long intervalMs) {
         try {
@@ -41,32 +43,43 @@ public final class Iostat {
         }
     }
 
-    /** CPU shares over the interval, as {@code iostat}'s avg-cpu line; pressure is added by the caller. */
-    public static CpuSample cpu(String host, long ts, CpuTimes before, CpuTimes after, long intervalMs,
-                                IoPressure pressureBefore, IoPressure pressureAfter) {
-        double total = Math.max(1, after.total() - before.total());
+    /**
+     * CPU shares over the interval, as {@code iostat}'s avg-cpu line; pressure is added by the caller.
+     * Empty when any of the CPU counters went backwards (a restored snapshot, a CPU taken offline
+     * takes its ticks out of the sum): shares of such a difference would be meaningless, even above 100 %.
+     */
+    public static Optional<CpuSample> cpu(String host, long ts, CpuTimes before, CpuTimes after, long intervalMs,
+                                          IoPressure pressureBefore, IoPressure pressureAfter) {
+        if (!after.noneBelow(before) || after.total() == before.total()) {
+            return Optional.empty();
+        }
+        double total = after.total() - before.total();
         Double someAvg10 = pressureAfter == null ? null : pressureAfter.someAvg10();
         Double fullAvg10 = pressureAfter == null ? null : pressureAfter.fullAvg10();
         Long someStallMs = pressureBefore == null || pressureAfter == null ? null
                 : Math.max(0, pressureAfter.someTotalUs() - pressureBefore.someTotalUs()) / 1000;
-        return new CpuSample(host, "proc", ts, Schema.VERSION, intervalMs,
+        return Optional.of(new CpuSample(host, "proc", ts, Schema.VERSION, intervalMs,
                 pct(after.iowait() - before.iowait(), total),
                 pct(after.user() + after.nice() - before.user() - before.nice(), total),
                 pct(after.system() + after.irq() + after.softirq() - before.system() - before.irq() - before.softirq(), total),
                 pct(after.idle() - before.idle(), total),
-                someAvg10, fullAvg10, someStallMs);
+                someAvg10, fullAvg10, someStallMs));
     }
 
     private static double pct(long part, double total) {
         return Math.max(0, 100.0 * part / total);
     }
 
-    /** The growth of a counter that older kernels keep in 32 bits. */
+    /**
+     * The growth of a counter that older kernels keep in 32 bits. Only a crossing of 2^32 is a wrap:
+     * the counter was in the upper half of the 32-bit range and is now in the lower. Any other step
+     * back is a reset.
+     */
     static long delta(long before, long after) {
         if (after >= before) {
             return after - before;
         }
-        if (before < WRAP_32) {
+        if (before >= HALF_32 && before < WRAP_32 && after < HALF_32) {
             return after + WRAP_32 - before;
         }
         throw new CounterResetException();

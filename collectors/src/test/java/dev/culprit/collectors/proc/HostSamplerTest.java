@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.culprit.events.CpuSample;
+import dev.culprit.events.DeadLetter;
 import dev.culprit.events.DiskSample;
 import dev.culprit.events.Event;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,8 +102,91 @@ class HostSamplerTest {
     }
 
     @Test
-    void a32BitCounterWrapIsADeltaNotANegativeRate() {
+    void aDiskWhoseCountersWentBackIsLeftOutOfThatTickAndTheCpuStillComes() throws IOException {
+        // t1's vda as a re-registered disk (hot-swap, snapshot restore) shows it: counting again from small numbers.
+        // Read as a 32-bit wrap this gave ~4e9 writes in a second; sysstat's definitions give no rate for it.
+        List<Event> events = sampleAcrossEdited("t0", "t1", "diskstats",
+                t1 -> t1.replace(" vda 455975 7844 11045178 41516 153633 10510 121703240 54019 0 66268 104528",
+                        " vda 120 3 2044 17 310 2 52210 90 0 76 107"));
+
+        assertThat(events).noneMatch(DiskSample.class::isInstance);
+        assertThat(events).filteredOn(CpuSample.class::isInstance).singleElement()
+                .satisfies(cpu -> assertThat(((CpuSample) cpu).iowaitPct()).isCloseTo(100.0 * 38 / 199, within(1e-9)));
+    }
+
+    @Test
+    void onlyACrossingOf2To32IsAWrap() {
         assertThat(Iostat.delta(4_294_967_000L, 200L)).isEqualTo(496);
+        DiskCounters before = DiskCounters.parseAll("   8       0 sda 1000000 0 2000 10 0 0 0 0 0 100 10").get(0);
+        DiskCounters reset = DiskCounters.parseAll("   8       0 sda 10 0 20 1 0 0 0 0 0 1 1").get(0);
+        assertThat(Iostat.disk("h", 0, before, reset, 1000)).isEmpty();
+    }
+
+    @Test
+    void procStatGoingBackwardsGivesNoCpuFiguresButTheDisksStillCome() throws IOException {
+        // t1's aggregate line with idle and iowait below t0's (a VM restored from a snapshot): no shares, not 475,900 %
+        List<Event> events = sampleAcrossEdited("t0", "t1", "stat",
+                t1 -> t1.replace("cpu  18079 0 8051 63247 3846 0 721 51", "cpu  18079 0 8051 60000 3000 0 721 51"));
+
+        assertThat(events).noneMatch(CpuSample.class::isInstance);
+        assertThat(events).filteredOn(DiskSample.class::isInstance).extracting(e -> ((DiskSample) e).device()).containsExactly("vda");
+    }
+
+    @Test
+    void aSevenFieldCpuLineOfAnOldKernelIsReadWithoutSteal() throws IOException {
+        // 2.6.0-2.6.10 print user nice system idle iowait irq softirq; derived from the real t0/t1 lines without steal (51 → 51)
+        List<Event> events = sampleAcrossEdited("t0", "t1", "stat", null,
+                t -> t.replaceAll("(?m)^(cpu\\d*(?: +\\d+){7}).*$", "$1"));
+
+        CpuSample cpu = events.stream().filter(CpuSample.class::isInstance).map(CpuSample.class::cast).findFirst().orElseThrow();
+        assertThat(cpu.iowaitPct()).isCloseTo(100.0 * 38 / 199, within(1e-9));
+        assertThat(events).anyMatch(DiskSample.class::isInstance);
+    }
+
+    @Test
+    void anUnparseableFileCostsOnlyItsOwnFiguresAndBecomesADeadLetter() throws IOException {
+        HostSampler sampler = new HostSampler(procRoot, "vm", Clock.systemUTC(), DeviceFilter.DISKS_ONLY);
+        copyTree(DD_WRITE.resolve("t0"));
+        sampler.sample();
+        copyTree(DD_WRITE.resolve("t1"));
+        Files.writeString(procRoot.resolve("stat"), "intr 1 2 3\nctxt 99\n");
+
+        List<Event> events = sampler.sample();
+
+        assertThat(events).noneMatch(CpuSample.class::isInstance);
+        assertThat(events).anyMatch(DiskSample.class::isInstance);
+        DeadLetter letter = events.stream().filter(DeadLetter.class::isInstance).map(DeadLetter.class::cast).findFirst().orElseThrow();
+        assertThat(letter.file()).isEqualTo(procRoot.resolve("stat").toString());
+        assertThat(letter.reason()).contains("no aggregate 'cpu' line");
+        assertThat(letter.raw()).startsWith("intr 1 2 3");
+        assertThat(sampler.unreadableFiles()).isEqualTo(1);
+    }
+
+    private List<Event> sampleAcrossEdited(String before, String after, String file, UnaryOperator<String> editAfter) throws IOException {
+        return sampleAcrossEdited(before, after, file, editAfter, null);
+    }
+
+    /** Two real reads, with {@code file} edited in the second (and, with {@code editBoth}, in both). */
+    private List<Event> sampleAcrossEdited(String before, String after, String file, UnaryOperator<String> editAfter,
+                                           UnaryOperator<String> editBoth) throws IOException {
+        HostSampler sampler = new HostSampler(procRoot, "vm", Clock.systemUTC(), DeviceFilter.DISKS_ONLY);
+        copyTree(DD_WRITE.resolve(before));
+        edit(file, editBoth);
+        assertThat(sampler.sample()).isEmpty();
+        copyTree(DD_WRITE.resolve(after));
+        edit(file, editBoth);
+        edit(file, editAfter);
+        return sampler.sample();
+    }
+
+    private void edit(String file, UnaryOperator<String> change) throws IOException {
+        if (change != null) {
+            Path target = procRoot.resolve(file);
+            String before = Files.readString(target);
+            String after = change.apply(before);
+            assertThat(after).as("the edit applies to the captured " + file).isNotEqualTo(before);
+            Files.writeString(target, after);
+        }
     }
 
     private void copyTree(Path snapshot) throws IOException {

@@ -98,7 +98,11 @@ public final class PhpMailLineParser implements LineParser {
             return ParseResult.unparseable("no ' -- Headers: ' after the To part");
         }
         int headersStart = headers + HEADERS.length();
-        int subject = text.indexOf(SUBJECT, headersStart);
+        // The last " -- Subject: " is PHP's: one inside a header value must not cut off the Bcc after it.
+        int subject = text.lastIndexOf(SUBJECT);
+        if (subject < headersStart) {
+            subject = -1;
+        }
         String headerText = subject < 0 ? text.substring(headersStart) : text.substring(headersStart, subject);
         return ParseResult.parsed(new PhpMail(host, source, ts, Schema.VERSION,
                 caller.get().script(), caller.get().line(), caller.get().origin(),

@@ -4,7 +4,7 @@
 # any case. php-cli only; sendmail_path is a stand-in that keeps each message in a file, so the
 # recipients an MTA reading the message with -t would deliver to can be checked against the log.
 # Output: collectors/src/test/resources/captured/phpmail-recipients/
-#   mail.log        the lines PHP wrote, one per call, in the order below
+#   mail-log.txt    the lines PHP wrote, one per call, in the order below
 #   sent.mbox       the messages sendmail_path received
 #   EXPECTED.txt    per call: how many distinct recipients an MTA would deliver to, and why
 set -euo pipefail
@@ -14,7 +14,7 @@ command -v php >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteract
 
 OUT="$FIXTURES/phpmail-recipients"
 mkdir -p "$OUT"
-rm -f "$OUT"/mail.log "$OUT"/sent.mbox
+rm -f "$OUT"/mail-log.txt "$OUT"/sent.mbox
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cat >"$WORK/sendmail" <<SH
@@ -25,7 +25,7 @@ SH
 chmod 755 "$WORK/sendmail"
 
 run_php() {
-    php -n -d "mail.log=$OUT/mail.log" -d "sendmail_path=$WORK/sendmail -t -i" -r "$1"
+    php -n -d "mail.log=$OUT/mail-log.txt" -d "sendmail_path=$WORK/sendmail -t -i" -r "$1"
 }
 
 # 1. group syntax in Bcc: 3 hidden recipients + To
@@ -47,4 +47,4 @@ cat >"$OUT/EXPECTED.txt" <<'TXT'
 4	3	a@example.com (To argument) + e1 (cC) + e2 (bCC); Reply-To is not a recipient
 5	3	a@example.com + the group "From:" of f1, f2 inside a To header
 TXT
-echo "captured $(wc -l <"$OUT/mail.log") mail.log line(s) into $OUT"
+echo "captured $(wc -l <"$OUT/mail-log.txt") mail.log line(s) into $OUT"

@@ -27,7 +27,7 @@ class HiddenRecipientsCaptureTest {
 
     @Test
     void groupsFakeSubjectsFoldsEncodingsAndOddCaseHideNoRecipient() throws IOException {
-        List<String> lines = Files.readAllLines(CAPTURED.resolve("mail.log"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(CAPTURED.resolve("mail-log.txt"), StandardCharsets.UTF_8);
         List<String[]> expected = Files.readAllLines(CAPTURED.resolve("EXPECTED.txt"), StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.startsWith("#")).map(l -> l.split("\t")).toList();
         assertThat(lines).hasSameSizeAs(expected).isNotEmpty();
@@ -42,7 +42,7 @@ class HiddenRecipientsCaptureTest {
 
     @Test
     void theSubjectIsPhpsOwnNotTheOnePlantedInAHeader() throws IOException {
-        String line = Files.readAllLines(CAPTURED.resolve("mail.log"), StandardCharsets.UTF_8).get(1);
+        String line = Files.readAllLines(CAPTURED.resolve("mail-log.txt"), StandardCharsets.UTF_8).get(1);
 
         PhpMail mail = mail(line);
 

@@ -1,13 +1,12 @@
 package dev.culprit.app;
 
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.H2Loopback;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -71,7 +70,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
         DatabaseAccess access = database.access();
         H2Loopback.check(); // before H2's console opens the file: an AUTO_SERVER it starts must stay on loopback
-        String adminPassword = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(18));
+        String adminPassword = RandomSecret.generate();
         Server server = server(access, address, port, adminPassword);
         server.start();
         try (StopSignal stop = StopSignal.install("culprit-console")) {
@@ -130,9 +129,4 @@ public final class ConsoleCommand implements Callable<Integer> {
         return server;
     }
 
-    private static byte[] randomBytes(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
 }

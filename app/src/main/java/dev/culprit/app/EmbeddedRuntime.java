@@ -4,15 +4,14 @@ import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
@@ -78,7 +77,7 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
         Path file = dataDir.resolve(KAFKA_CLIENT_PROPERTIES);
         OwnerOnlyFile.privateDirectory(file.getParent());
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            String password = EmbeddedKafka.newPassword();
+            String password = RandomSecret.generate();
             OwnerOnlyFile.create(file, "# The login of this data directory's embedded Kafka broker, written by Culprit.\n"
                     + "# Keep it 0600. Kafka's tools take it as --command-config/--consumer.config, with\n"
                     + "# --bootstrap-server from " + BOOTSTRAP_FILE + " while Culprit runs.\n"
@@ -87,13 +86,7 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
                     + "sasl.jaas.config=" + KafkaAccess.plainLogin(EmbeddedKafka.USER, password) + "\n");
             return password;
         }
-        Properties properties = new Properties();
-        try {
-            properties.load(new StringReader(OwnerOnlyFile.read(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-        Matcher password = JAAS_PASSWORD.matcher(properties.getProperty("sasl.jaas.config", ""));
+        Matcher password = JAAS_PASSWORD.matcher(OwnerOnlyFile.readProperties(file).getProperty("sasl.jaas.config", ""));
         if (!password.find()) {
             throw new IllegalStateException(file.toAbsolutePath() + " holds no sasl.jaas.config with a password for the "
                     + "embedded Kafka broker: delete it, and the next start makes a new one");

@@ -1,6 +1,7 @@
 package dev.culprit.app;
 
 import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.storage.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -121,7 +120,7 @@ final class LocalFlink {
             // None yet, or half a pair an interrupted start left: a new pair (the key only ever served this JVM's Flink).
             Files.deleteIfExists(keystore);
             Files.deleteIfExists(password);
-            String secret = newPassword();
+            String secret = RandomSecret.generate();
             Path fresh = secrets.resolve(KEYSTORE + ".new");
             Files.deleteIfExists(fresh);
             generate(fresh, secret);
@@ -134,12 +133,6 @@ final class LocalFlink {
             throw new UncheckedIOException("cannot prepare the local Flink's keystore in " + secrets.toAbsolutePath()
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String newPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** keytool makes the key pair and self-signed certificate; the password goes by environment, never on a command line others can read. */

@@ -7,6 +7,7 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.PhpMail;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.RandomSecret;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ class CollectorSigkillTest {
         Files.writeString(config, "host: sigkill-host\nsources:\n  proc:\n    enabled: false\n"
                 + "  phpmail:\n    enabled: true\n    log: " + mailLog + "\n");
 
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), EmbeddedKafka.newPassword())) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), RandomSecret.generate())) {
             kafka.createTopics(Topics.ALL);
             // the login as the config's kafka.clientProperties, the address on the command line
             Path login = KafkaLoginFile.write(dir.resolve("kafka-client.properties"), kafka.access());

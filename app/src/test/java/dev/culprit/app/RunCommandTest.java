@@ -7,6 +7,7 @@ import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class RunCommandTest {
 
     @Test
     void detectsFromAnExistingKafkaIntoHistoryAndStopsOnSigterm() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), EmbeddedKafka.newPassword())) {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), RandomSecret.generate())) {
             kafka.createTopics(Topics.ALL);
             List<Event> flood = DemoScenarios.endingAt(System.currentTimeMillis()).stream()
                     .filter(e -> e.host().equals("demo-mail")).toList();

@@ -10,9 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -75,13 +73,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.access = KafkaAccess.saslPlain("127.0.0.1:" + brokerPort, USER, password);
-    }
-
-    /** A new random broker password: 24 bytes from {@link SecureRandom}, URL-safe Base64 (no quotes to escape). */
-    public static String newPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     /** Starts a broker on free loopback ports, storing its log under {@code dir}, for {@link #USER} with {@code password}. */

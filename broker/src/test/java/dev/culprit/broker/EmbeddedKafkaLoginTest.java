@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.RandomSecret;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ class EmbeddedKafkaLoginTest {
 
     @BeforeAll
     static void startBroker() {
-        password = EmbeddedKafka.newPassword();
+        password = RandomSecret.generate();
         kafka = EmbeddedKafka.start(dir, password);
     }
 

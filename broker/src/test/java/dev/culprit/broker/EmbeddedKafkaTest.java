@@ -3,6 +3,7 @@ package dev.culprit.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.RandomSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ class EmbeddedKafkaTest {
     @Test
     void recordsSurviveARestartOnTheSameDirectory() throws Exception {
         int port;
-        String password = EmbeddedKafka.newPassword();
+        String password = RandomSecret.generate();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, password)) {
             port = kafka.port();
             kafka.createTopics(List.of("culprit.test"));

@@ -1,12 +1,8 @@
 package dev.culprit.storage;
 
 import dev.culprit.events.access.OwnerOnlyFile;
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
+import dev.culprit.events.access.RandomSecret;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Properties;
 
 /**
@@ -20,24 +16,17 @@ public record DatabaseLogins(DatabaseLogin admin, DatabaseLogin pipeline, Databa
     static final String PIPELINE_USER = "CULPRIT";
     static final String READER_USER = "CULPRIT_READER";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /** Fresh logins with random passwords. */
     static DatabaseLogins generate() {
         return new DatabaseLogins(
-                new DatabaseLogin(ADMIN_USER, randomPassword()),
-                new DatabaseLogin(PIPELINE_USER, randomPassword()),
-                new DatabaseLogin(READER_USER, randomPassword()));
+                new DatabaseLogin(ADMIN_USER, RandomSecret.generate()),
+                new DatabaseLogin(PIPELINE_USER, RandomSecret.generate()),
+                new DatabaseLogin(READER_USER, RandomSecret.generate()));
     }
 
     /** Reads the logins file, refusing it if anyone but its owner could read it. */
     static DatabaseLogins read(Path file) {
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(OwnerOnlyFile.read(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        Properties p = OwnerOnlyFile.readProperties(file);
         return new DatabaseLogins(login(p, file, "admin"), login(p, file, "pipeline"), login(p, file, "reader"));
     }
 
@@ -58,11 +47,5 @@ public record DatabaseLogins(DatabaseLogin admin, DatabaseLogin pipeline, Databa
             throw new IllegalStateException(file + ": " + role + ".user and " + role + ".password are required");
         }
         return new DatabaseLogin(user.trim(), password.trim());
-    }
-
-    static String randomPassword() {
-        byte[] bytes = new byte[24];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

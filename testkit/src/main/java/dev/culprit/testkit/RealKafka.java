@@ -2,6 +2,7 @@ package dev.culprit.testkit;
 
 import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.RandomSecret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -62,7 +63,7 @@ public final class RealKafka implements ParameterResolver {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            kafka = EmbeddedKafka.start(dir, EmbeddedKafka.newPassword());
+            kafka = EmbeddedKafka.start(dir, RandomSecret.generate());
         }
 
         @Override

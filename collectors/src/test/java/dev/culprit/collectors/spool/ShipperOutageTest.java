@@ -7,6 +7,7 @@ import dev.culprit.events.CpuSample;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
+import dev.culprit.events.access.RandomSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ class ShipperOutageTest {
     @Test
     void everySampleArrivesExactlyOnceAfterATenSecondOutage() throws Exception {
         Path kafkaDir = dir.resolve("kafka");
-        String password = EmbeddedKafka.newPassword();
+        String password = RandomSecret.generate();
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, password);
         int port = kafka.port();
         kafka.createTopics(Topics.ALL);

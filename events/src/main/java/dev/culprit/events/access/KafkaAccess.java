@@ -1,9 +1,6 @@
 package dev.culprit.events.access;
 
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,12 +39,7 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> clientSet
      * takes); the file holds secrets, so it must be its owner's alone.
      */
     public static KafkaAccess fromPropertiesFile(String bootstrapServers, Path file) {
-        Properties p = new Properties();
-        try {
-            p.load(new StringReader(OwnerOnlyFile.read(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Kafka client settings " + file + ": " + e.getMessage(), e);
-        }
+        Properties p = OwnerOnlyFile.readProperties(file);
         Map<String, String> settings = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(name -> settings.put(name, p.getProperty(name)));
         settings.remove("bootstrap.servers");

@@ -1,6 +1,7 @@
 package dev.culprit.events.access;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -13,6 +14,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -43,6 +45,17 @@ public final class OwnerOnlyFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read secret file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The file's text as Java properties, once its owner and mode are checked. */
+    public static Properties readProperties(Path file) {
+        Properties properties = new Properties();
+        try {
+            properties.load(new StringReader(read(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read secret file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return properties;
     }
 
     /** Refuses a secret file that anyone but its owner, this process's user, could read or change. */

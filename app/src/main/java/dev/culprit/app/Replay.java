@@ -70,7 +70,7 @@ final class Replay {
         }
         return last.values().stream()
                 .map(i -> new Incident(i.host(), i.source(), i.ts(), i.v(), i.id(), i.kind(), i.severity(), i.rule(),
-                        i.start(), i.end(), i.summary(), i.culprits(),
+                        i.start(), i.end(), i.resolution(), i.summary(), i.culprits(),
                         related.get(i.id()).stream().sorted().toList()))
                 .sorted(Comparator.comparingLong(Incident::start).thenComparing(Incident::id))
                 .toList();

@@ -71,7 +71,7 @@ class CaptureCommandTest {
 
     private void incident(String id, long start, Long end) {
         Incident incident = new Incident("web1", "iowait-detector", start + 10_000, 1, id, IncidentKind.IOWAIT,
-                Severity.WARNING, "iowait", start, end, "I/O wait on web1", List.of(), List.of());
+                Severity.WARNING, "iowait", start, end, end == null ? null : "condition cleared", "I/O wait on web1", List.of(), List.of());
         new IncidentStore(db).save(List.of(new Alert("web1", "iowait-detector", start + 10_000, 1,
                 end == null ? Alert.State.FIRING : Alert.State.RESOLVED, incident)));
     }

@@ -20,7 +20,7 @@ class ConsoleAlertsTest {
     @Test
     void controlAndBidiCharactersFromTheHostAreShownEscapedNotObeyed() {
         Incident incident = new Incident("web\u001b[31m1", "mail-detector", 60_000, 1, "web1-mail-1", IncidentKind.MAIL,
-                Severity.CRITICAL, "mail", 0, null, "Mail abuse on web1: " + HOSTILE_SCRIPT + " sent 200 mails",
+                Severity.CRITICAL, "mail", 0, null, null, "Mail abuse on web1: " + HOSTILE_SCRIPT + " sent 200 mails",
                 List.of(new Culprit("script", HOSTILE_SCRIPT, Map.of("mails", 200.0))), List.of());
 
         String line = ConsoleAlerts.format(new Alert("web1", "mail-detector", 60_000, 1, Alert.State.FIRING, incident), false);
@@ -35,7 +35,7 @@ class ConsoleAlertsTest {
     @Test
     void colourIsTheOnlyEscapeSequenceOnATerminal() {
         Incident incident = new Incident("web1", "mail-detector", 60_000, 1, "web1-mail-1", IncidentKind.MAIL,
-                Severity.CRITICAL, "mail", 0, null, "Mail abuse: " + HOSTILE_SCRIPT,
+                Severity.CRITICAL, "mail", 0, null, null, "Mail abuse: " + HOSTILE_SCRIPT,
                 List.of(new Culprit("script", HOSTILE_SCRIPT, Map.of())), List.of());
 
         String line = ConsoleAlerts.format(new Alert("web1", "mail-detector", 60_000, 1, Alert.State.FIRING, incident), true);

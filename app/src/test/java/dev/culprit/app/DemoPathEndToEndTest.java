@@ -29,7 +29,7 @@ class DemoPathEndToEndTest {
 
     @Test
     void aCrossedThresholdIsStoredAndPrinted() throws Exception {
-        IoWaitRule anyIowait = new IoWaitRule("iowait", 0, 100, 1e9, 1e9, 100, 2_000, 30_000, 30_000);
+        IoWaitRule anyIowait = new IoWaitRule("iowait", 0, 100, 1e9, 1e9, 100, 2_000, 30_000, 30_000, 60_000);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);

@@ -32,7 +32,7 @@ class HotReloadTest {
         Path rules = Files.createDirectories(dir.resolve("rules"));
         // At start nothing on this machine can reach 100 % of everything at once.
         RuleSet never = RuleSet.DEFAULT.withIowait(new dev.culprit.rules.iowait.IoWaitRule(
-                "iowait", 100, 100, 1e9, 1e9, 100, 1_000, 30_000, 30_000));
+                "iowait", 100, 100, 1e9, 1e9, 100, 1_000, 30_000, 30_000, 60_000));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         CollectorConfig procEvery500ms = new CollectorConfig("reload-host", null, null, new CollectorConfig.Sources(
                 new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null));

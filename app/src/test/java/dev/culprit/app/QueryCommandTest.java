@@ -65,7 +65,7 @@ class QueryCommandTest {
     static Alert alert(String id, String host, IncidentKind kind, long start, Long end, Alert.State state, long ts,
                        List<Culprit> culprits, List<String> related) {
         Incident incident = new Incident(host, "detector", ts, 1, id, kind, Severity.CRITICAL, kind.name().toLowerCase(),
-                start, end, kind.name().toLowerCase() + " on " + host + ", with a comma", culprits, related);
+                start, end, end == null ? null : "condition cleared", kind.name().toLowerCase() + " on " + host + ", with a comma", culprits, related);
         return new Alert(host, "detector", ts, 1, state, incident);
     }
 

@@ -49,7 +49,7 @@ class WebhookAlertsTest {
 
     private static Alert resolvedDos() {
         Incident incident = new Incident("web1", "dos-detector", 90_000, 1, "web1-dos-1000", IncidentKind.DOS,
-                Severity.CRITICAL, "dos", 1_000, 60_000L, "request flood on web1",
+                Severity.CRITICAL, "dos", 1_000, 60_000L, "condition cleared", "request flood on web1",
                 List.of(new Culprit("client", "203.0.113.7", Map.of("denied", 412.0))), List.of("web1-mail-2000"));
         return new Alert("web1", "dos-detector", 90_000, 1, Alert.State.RESOLVED, incident);
     }

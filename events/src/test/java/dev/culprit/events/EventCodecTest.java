@@ -16,7 +16,7 @@ class EventCodecTest {
 
     static Stream<Event> everyKind() {
         Incident incident = new Incident("web1", "iowait-job", TS, 1, "web1-iowait-1764444000000",
-                IncidentKind.IOWAIT, Severity.CRITICAL, "iowait", TS - 10_000, null, "iowait 42% on sda",
+                IncidentKind.IOWAIT, Severity.CRITICAL, "iowait", TS - 10_000, null, null, "iowait 42% on sda",
                 List.of(new Culprit("process", "4211 dd", Map.of("writeBytesPerSec", 1.2e8))), List.of());
         return Stream.of(
                 new CpuSample("web1", "proc", TS, 1, 1000, 12.5, 30.0, 7.5, 50.0, 3.2, 1.1, 120L),

@@ -20,7 +20,7 @@ import java.util.List;
 public final class Database {
 
     /** Migrations in order; {@code V<n>__*.sql} brings the schema to version n. */
-    static final List<String> MIGRATIONS = List.of("V1__incidents.sql", "V2__raw_events.sql");
+    static final List<String> MIGRATIONS = List.of("V1__incidents.sql", "V2__raw_events.sql", "V3__incident_resolution.sql");
 
     public static final int SCHEMA_VERSION = MIGRATIONS.size();
 

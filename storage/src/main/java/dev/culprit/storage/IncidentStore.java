@@ -30,8 +30,8 @@ public final class IncidentStore {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement incident = c.prepareStatement(
-                    "MERGE INTO incidents (id, host, kind, severity, rule, start_ts, end_ts, summary, updated_ts) "
-                            + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                    "MERGE INTO incidents (id, host, kind, severity, rule, start_ts, end_ts, resolution, summary, updated_ts) "
+                            + "KEY (id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                  PreparedStatement alert = c.prepareStatement(
                     "MERGE INTO alerts (incident_id, state, ts, severity, summary, payload) "
                             + "KEY (incident_id, state, ts) VALUES (?, ?, ?, ?, ?, ?)");
@@ -53,8 +53,9 @@ public final class IncidentStore {
                     } else {
                         incident.setLong(7, i.end());
                     }
-                    incident.setString(8, i.summary());
-                    incident.setLong(9, a.ts());
+                    incident.setString(8, i.resolution());
+                    incident.setString(9, i.summary());
+                    incident.setLong(10, a.ts());
                     incident.executeUpdate();
 
                     alert.setString(1, i.id());

@@ -23,7 +23,7 @@ final class IncidentFixtures {
     static Alert alert(String id, String host, IncidentKind kind, long start, Long end, Alert.State state, long ts,
                        List<Culprit> culprits, List<String> related) {
         Incident incident = new Incident(host, "detector", ts, 1, id, kind,
-                end == null ? Severity.CRITICAL : Severity.WARNING, kind.name().toLowerCase(), start, end,
+                end == null ? Severity.CRITICAL : Severity.WARNING, kind.name().toLowerCase(), start, end, end == null ? null : "condition cleared",
                 kind.name().toLowerCase() + " on " + host, culprits, related);
         return new Alert(host, "detector", ts, 1, state, incident);
     }

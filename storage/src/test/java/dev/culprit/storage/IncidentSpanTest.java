@@ -18,7 +18,7 @@ class IncidentSpanTest {
 
     private static Alert alert(Alert.State state, long ts, Long end) {
         Incident incident = new Incident("web1", "mail-detector", ts, 1, "web1-mail-1000", IncidentKind.MAIL,
-                Severity.WARNING, "mail", 1000, end, "mail flood on web1", List.of(), List.of());
+                Severity.WARNING, "mail", 1000, end, end == null ? null : "condition cleared", "mail flood on web1", List.of(), List.of());
         return new Alert("web1", "mail-detector", ts, 1, state, incident);
     }
 

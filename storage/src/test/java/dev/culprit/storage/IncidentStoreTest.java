@@ -24,7 +24,7 @@ class IncidentStoreTest {
 
     private static Alert alert(Alert.State state, long ts, Long end) {
         Incident incident = new Incident("web1", "iowait-detector", ts, 1, "web1-iowait-1000", IncidentKind.IOWAIT,
-                Severity.WARNING, "iowait", 1000, end, "I/O wait on web1",
+                Severity.WARNING, "iowait", 1000, end, end == null ? null : "condition cleared", "I/O wait on web1",
                 List.of(new Culprit("disk", "vda", Map.of("queueSize", 12.0))), List.of());
         return new Alert("web1", "iowait-detector", ts, 1, state, incident);
     }

@@ -66,7 +66,7 @@ public final class IncidentLinker extends KeyedProcessFunction<String, Alert, Al
         links.addAll(related.getOrDefault(incident.id(), List.of()));
         out.collect(new Alert(alert.host(), alert.source(), alert.ts(), alert.v(), alert.state(),
                 new Incident(incident.host(), incident.source(), incident.ts(), incident.v(), incident.id(),
-                        incident.kind(), incident.severity(), incident.rule(), incident.start(), incident.end(),
+                        incident.kind(), incident.severity(), incident.rule(), incident.start(), incident.end(), incident.resolution(),
                         incident.summary(), incident.culprits(), List.copyOf(links))));
     }
 

@@ -1,7 +1,8 @@
 package dev.culprit.rules.dos;
 
 import dev.culprit.rules.Detector;
-import dev.culprit.events.Alert;
+import dev.culprit.rules.IncidentLifecycle;
+import dev.culprit.rules.IncidentLifecycle.Heard;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
 import dev.culprit.events.Culprit;
@@ -21,17 +22,22 @@ import java.util.Objects;
 
 /**
  * Decides, one host's mod_status polls and mod_evasive events at a time and in event-time order,
- * whether the host is under a request flood, and turns each ongoing flood into one incident:
- * {@code firing} once, {@code update} when the clients it blames or its severity change,
- * {@code resolved} once clear for the cool-down.
+ * whether the host is under a request flood, and names the clients and URLs behind it. The
+ * incident's life (hold, updates, cool-down, silence) is {@link IncidentLifecycle}'s.
  *
  * <p>The condition holds while the polled request rate is {@code rateFactor} times its baseline
- * and above the floor, while the scoreboard is saturated, while mod_evasive denies at least
- * {@code deniedPerSec} requests a second, or in the second after it blacklists an address. A rate
- * or saturation breach must hold for {@code forMs}; mod_evasive's judgement has already waited
- * for its own page and site intervals, so a blacklisting or a denial burst fires at once.
- * mod_evasive saying that it is misconfigured is no attack: it never holds the condition, and is
- * only noted in the summary of an incident that something else opened.
+ * and above the floor, while the scoreboard is saturated, or while mod_evasive denies at least
+ * {@code deniedPerSec} requests a second. A rate or saturation breach must hold for
+ * {@code forMs}; a denial rate fires at once, because mod_evasive has already waited for its own
+ * page and site intervals. A blacklisting alone is no attack: a visitor who reloads a page quickly
+ * trips DOSPageCount and is blacklisted once, then denied a few times; it names who to block once
+ * an incident is open, nothing more. mod_evasive saying that it is misconfigured is no attack
+ * either: it is only noted in the summary of an incident that something else opened.
+ *
+ * <p>The rate's baseline does not learn while the host is flooded, so a long attack does not
+ * become normal; but a step-up that holds for {@code baselineAdaptAfterMs} with no denials and no
+ * saturation (a new customer, a campaign, a monitor added) is learned as the new normal, and the
+ * incident it opened resolves.
  *
  * <p>Who is blamed: a client address that mod_evasive denied or blacklisted, or one that holds at
  * least {@value #CROWDING_MIN_WORKERS} busy workers and {@value #CROWDING_FACTOR} times what each
@@ -66,9 +72,6 @@ public final class DosDetector implements Detector<DosDetector.State> {
      * DOSSiteCount) has no target but the site, and naming its pages one denial each says nothing.
      */
     static final double TARGET_SHARE = 0.05;
-    /** How long a blacklisting alone holds the condition. */
-    static final long BLACKLISTING_HOLD_MS = 1_000;
-
     private static final String STATUS_PAGE = "/server-status";
 
     private final DosRule rule;
@@ -84,10 +87,11 @@ public final class DosDetector implements Detector<DosDetector.State> {
      * @param baselineTs when the baseline last learned
      * @param rate the latest poll's requests/s; null when it had none (first poll, restart)
      * @param saturationPct the latest poll's busy share of all worker slots; null when unknown
+     * @param rateOnlySince since when the rate alone (no denials, no saturation) has held the condition
      */
-    public record Load(Double baseline, Long baselineTs, Double rate, Double saturationPct) {
+    public record Load(Double baseline, Long baselineTs, Double rate, Double saturationPct, Long rateOnlySince) {
 
-        static final Load EMPTY = new Load(null, null, null, null);
+        static final Load EMPTY = new Load(null, null, null, null, null);
     }
 
     /**
@@ -121,10 +125,10 @@ public final class DosDetector implements Detector<DosDetector.State> {
 
     /** What the detector remembers about one host between events. */
     public record State(Load load, Evasive evasive, Map<String, Client> clients, Map<String, Target> targets,
-                        Peaks peaks, Long breachSince, Long clearSince, Incident open, long lastAlertTs) {
+                        Peaks peaks, IncidentLifecycle life) {
 
         public static final State EMPTY = new State(Load.EMPTY, Evasive.EMPTY, Map.of(), Map.of(), Peaks.EMPTY,
-                null, null, null, Long.MIN_VALUE);
+                IncidentLifecycle.IDLE);
     }
 
     @Override
@@ -149,7 +153,8 @@ public final class DosDetector implements Detector<DosDetector.State> {
                 // A status page that times out under the flood tells nothing new about it.
                 return new Transition<>(state, List.of());
             }
-            load = new Load(load.baseline(), load.baselineTs(), status.requestsPerSec(), saturationPct(status));
+            load = new Load(load.baseline(), load.baselineTs(), status.requestsPerSec(), saturationPct(status),
+                    load.rateOnlySince());
             noteWorkers(status, clients, targets, now);
         } else if (event instanceof EvasiveEvent e) {
             switch (e.kind()) {
@@ -180,73 +185,62 @@ public final class DosDetector implements Detector<DosDetector.State> {
         } else {
             return new Transition<>(state, List.of());
         }
-        return judge(state, load, evasive, clients, targets, event.host(), now, event instanceof ApacheStatus);
+        return judge(state, load, evasive, clients, targets, event.host(), now, Heard.EVENT, event instanceof ApacheStatus);
     }
 
     @Override
     public Transition<State> onTick(State state, String host, long now) {
         return judge(state, state.load(), state.evasive(), new LinkedHashMap<>(state.clients()),
-                new LinkedHashMap<>(state.targets()), host, now, false);
+                new LinkedHashMap<>(state.targets()), host, now, Heard.TIME_ONLY, false);
     }
 
     @Override
     public boolean wantsTicks(State state) {
-        return state.open() != null;
+        return state.life().ongoing();
     }
 
     /** Whether the host is flooded at {@code now}, and what that changes for its incident. */
     private Transition<State> judge(State state, Load load, Evasive evasive, Map<String, Client> clients,
-                                    Map<String, Target> targets, String host, long now, boolean statusPoll) {
+                                    Map<String, Target> targets, String host, long now, Heard heard, boolean statusPoll) {
         boolean rateBreach = load.rate() != null && load.baseline() != null
                 && load.rate() >= rule.minRequestsPerSec() && load.rate() >= rule.rateFactor() * load.baseline();
         boolean saturated = load.saturationPct() != null && load.saturationPct() >= rule.saturationPct();
         long deniedPerSec = deniedPerSec(evasive, now);
-        boolean evasiveBreach = deniedPerSec >= rule.deniedPerSec()
-                || (evasive.lastBlacklisting() != null && now - evasive.lastBlacklisting() < BLACKLISTING_HOLD_MS);
+        boolean evasiveBreach = deniedPerSec >= rule.deniedPerSec();
         boolean breached = rateBreach || saturated || evasiveBreach;
 
-        if (statusPoll && !breached && load.rate() != null) {
-            load = learn(load, now);
+        if (statusPoll) {
+            boolean rateOnly = rateBreach && !saturated && deniedPerSec == 0;
+            Long rateOnlySince = rateOnly ? (load.rateOnlySince() != null ? load.rateOnlySince() : now) : null;
+            load = new Load(load.baseline(), load.baselineTs(), load.rate(), load.saturationPct(), rateOnlySince);
+            boolean learnedStepUp = rateOnlySince != null && now - rateOnlySince >= rule.baselineAdaptAfterMs();
+            if ((!breached || learnedStepUp) && load.rate() != null) {
+                load = learn(load, now);
+            }
         }
-        Incident open = state.open();
+        IncidentLifecycle life = state.life();
         Peaks peaks = state.peaks();
         if (breached) {
             peaks = new Peaks(max(peaks.rate(), load.rate()), max(peaks.saturationPct(), load.saturationPct()),
                     Math.max(peaks.deniedPerSec(), deniedPerSec));
-        } else if (open == null) {
+        } else if (!life.ongoing()) {
             peaks = Peaks.EMPTY;
             forgetOlderThan(now - Math.max(rule.forMs(), rule.cooldownMs()), clients, targets);
         }
-
-        Long breachSince = breached ? (state.breachSince() != null ? state.breachSince() : now) : null;
-        Long clearSince = breached ? null : (state.clearSince() != null ? state.clearSince() : now);
-        long lastAlertTs = state.lastAlertTs();
-        List<Alert> alerts = new ArrayList<>();
-
-        if (open == null && breachSince != null && (now - breachSince >= rule.forMs() || evasiveBreach)) {
-            open = incident(host, breachSince, null, load, evasive, clients, targets, peaks);
-            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.FIRING, open));
-            lastAlertTs = now;
-        } else if (open != null && breached) {
-            Incident current = incident(host, open.start(), null, load, evasive, clients, targets, peaks);
-            boolean changed = current.severity() != open.severity() || !names(current).equals(names(open));
-            if (changed && now - lastAlertTs >= rule.minUpdateMs()) {
-                open = current;
-                alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.UPDATE, open));
-                lastAlertTs = now;
-            }
-        } else if (open != null && clearSince != null && now - clearSince >= rule.cooldownMs()) {
-            // The resolved incident is the one kept: it carries the whole flood's figures, not the last update's.
-            Incident closed = incident(host, open.start(), clearSince, load, evasive, clients, targets, peaks);
-            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.RESOLVED, closed));
-            open = null;
-            lastAlertTs = now;
+        Load seenLoad = load;
+        Evasive seenEvasive = evasive;
+        Peaks seenPeaks = peaks;
+        IncidentLifecycle.Step step = life.step(host, SOURCE, now, heard, breached, evasiveBreach, null, rule.timing(),
+                (start, end, resolution) -> incident(host, start, end, resolution, seenLoad, seenEvasive, clients,
+                        targets, seenPeaks));
+        if (life.ongoing() && !step.next().ongoing()) {
+            // Resolved: the next flood is judged on its own clients, targets and peaks.
             clients.clear();
             targets.clear();
             peaks = Peaks.EMPTY;
         }
-        return new Transition<>(new State(load, evasive, clients, targets, peaks, breachSince, clearSince, open, lastAlertTs),
-                alerts);
+        return new Transition<>(new State(load, evasive, clients, targets, peaks, step.next()),
+                step.alerts());
     }
 
     /** Busy share of every worker slot Apache may use: prefork still spawning shows 0 idle but free slots. */
@@ -263,10 +257,11 @@ public final class DosDetector implements Detector<DosDetector.State> {
 
     private Load learn(Load load, long now) {
         if (load.baseline() == null) {
-            return new Load(load.rate(), now, load.rate(), load.saturationPct());
+            return new Load(load.rate(), now, load.rate(), load.saturationPct(), load.rateOnlySince());
         }
         double alpha = 1 - Math.pow(0.5, (double) Math.max(0, now - load.baselineTs()) / rule.baselineHalfLifeMs());
-        return new Load(load.baseline() + alpha * (load.rate() - load.baseline()), now, load.rate(), load.saturationPct());
+        return new Load(load.baseline() + alpha * (load.rate() - load.baseline()), now, load.rate(), load.saturationPct(),
+                load.rateOnlySince());
     }
 
     private static Evasive withDenials(Evasive evasive, long now, long count) {
@@ -382,7 +377,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
         return c.denied() > 0 || c.blacklisted() || c.crowding();
     }
 
-    private Incident incident(String host, long start, Long end, Load load, Evasive evasive,
+    private Incident incident(String host, long start, Long end, String resolution, Load load, Evasive evasive,
                               Map<String, Client> clients, Map<String, Target> targets, Peaks peaks) {
         List<Map.Entry<String, Client>> blamed = clients.entrySet().stream()
                 .filter(e -> blamed(e.getValue()))
@@ -427,7 +422,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
         Severity severity = saturated ? Severity.CRITICAL : Severity.WARNING;
         String summary = summary(host, start, load, evasive, denied, clients, blamed, hit, peaks);
         return new Incident(host, SOURCE, start, Schema.VERSION, host + "-dos-" + start, IncidentKind.DOS,
-                severity, rule.name(), start, end, summary, culprits, List.of());
+                severity, rule.name(), start, end, resolution, summary, culprits, List.of());
     }
 
     private String summary(String host, long start, Load load, Evasive evasive, long denied, Map<String, Client> clients,
@@ -460,9 +455,5 @@ public final class DosDetector implements Detector<DosDetector.State> {
         }
         return "DoS on " + host + ": " + String.join("; ", parts)
                 + (blamed.isEmpty() ? "" : ". Block the named clients at the firewall: mod_evasive blocks per Apache child");
-    }
-
-    private static List<String> names(Incident incident) {
-        return incident.culprits().stream().map(Culprit::name).toList();
     }
 }

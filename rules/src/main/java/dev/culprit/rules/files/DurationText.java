@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
  * Durations as rule files write them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}. The rules
  * module keeps its own (tiny) parser rather than depend on the collectors for it.
  */
-final class DurationText {
+public final class DurationText {
 
     private static final Pattern FORM = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
 
@@ -29,7 +29,7 @@ final class DurationText {
     }
 
     /** The shortest way to write {@code millis} that {@link #millis(String)} reads back. */
-    static String of(long millis) {
+    public static String of(long millis) {
         if (millis != 0 && millis % 3_600_000 == 0) {
             return millis / 3_600_000 + "h";
         } else if (millis != 0 && millis % 60_000 == 0) {

@@ -35,7 +35,8 @@ public sealed interface RuleFile {
                     keys.percent("thresholds.criticalPct", d.criticalPct()),
                     keys.duration("for", true, d.forMs()),
                     keys.duration("cooldown", true, d.cooldownMs()),
-                    keys.duration("minUpdateInterval", true, d.minUpdateMs()));
+                    keys.duration("minUpdateInterval", true, d.minUpdateMs()),
+                    keys.duration("silence", false, d.silenceMs()));
             double warning = Math.max(rule.iowaitPct(), rule.pressureSomePct());
             if (rule.criticalPct() < warning) {
                 keys.problem("thresholds.criticalPct: " + fmt(rule.criticalPct()) + " is below the warning threshold "
@@ -69,12 +70,14 @@ public sealed interface RuleFile {
                     keys.above("thresholds.rateFactor", 1, "a rate at its own baseline is normal traffic", d.rateFactor()),
                     keys.positive("thresholds.minRequestsPerSec", d.minRequestsPerSec()),
                     keys.duration("baselineHalfLife", false, d.baselineHalfLifeMs()),
+                    keys.duration("baselineAdaptAfter", false, d.baselineAdaptAfterMs()),
                     keys.percent("thresholds.saturationPct", d.saturationPct()),
                     keys.positive("thresholds.deniedPerSec", d.deniedPerSec()),
                     keys.count("topClients", d.topClients()),
                     keys.duration("for", true, d.forMs()),
                     keys.duration("cooldown", true, d.cooldownMs()),
-                    keys.duration("minUpdateInterval", true, d.minUpdateMs())));
+                    keys.duration("minUpdateInterval", true, d.minUpdateMs()),
+                    keys.duration("silence", false, d.silenceMs())));
         }
 
         @Override
@@ -106,7 +109,8 @@ public sealed interface RuleFile {
                     keys.duration("window", false, d.windowMs()),
                     keys.count("topRecipientDomains", d.topRecipientDomains()),
                     keys.duration("cooldown", true, d.cooldownMs()),
-                    keys.duration("minUpdateInterval", true, d.minUpdateMs())));
+                    keys.duration("minUpdateInterval", true, d.minUpdateMs()),
+                    keys.duration("silence", false, d.silenceMs())));
         }
 
         @Override

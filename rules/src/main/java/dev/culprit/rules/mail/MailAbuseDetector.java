@@ -1,6 +1,8 @@
 package dev.culprit.rules.mail;
 
 import dev.culprit.rules.Detector;
+import dev.culprit.rules.IncidentLifecycle;
+import dev.culprit.rules.IncidentLifecycle.Heard;
 import dev.culprit.events.Alert;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
@@ -26,9 +28,9 @@ import java.util.stream.Collectors;
 
 /**
  * Decides, one host's {@code mail()} calls at a time and in event-time order, which PHP script is
- * abusing mail, and turns each ongoing abuse into one incident per script: {@code firing} as soon
- * as any of the rule's limits is crossed, {@code update} when its severity changes,
- * {@code resolved} once every limit has been clear for the cool-down.
+ * abusing mail, and keeps one incident per script: it fires as soon as any of the rule's limits is
+ * crossed and resolves once every limit has been clear for the cool-down; its life (updates,
+ * cool-down, silence) is {@link IncidentLifecycle}'s.
  *
  * <p>The limits are counted per script over the rule's sliding window (mails per minute over the
  * last 60 s). The severity is critical once the script reached more distinct recipients in the
@@ -91,8 +93,7 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
      * @param subjects subject → times it was used within the window, the newest {@code sameSubject + 1} only
      */
     public record Script(PhpMail.Origin origin, Integer line, List<Second> seconds, Map<String, Long> recipients,
-                         Map<String, List<Long>> subjects, Tally tally, Long clearSince, Incident open,
-                         long lastAlertTs) {}
+                         Map<String, List<Long>> subjects, Tally tally, IncidentLifecycle life) {}
 
     /**
      * What the detector remembers about one host between events.
@@ -135,29 +136,30 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
         } else {
             return new Transition<>(state, List.of());
         }
-        return judge(event.host(), now, firstSeen, scripts, callers);
+        return judge(event.host(), now, Heard.EVENT, firstSeen, scripts, callers);
     }
 
     @Override
     public Transition<State> onTick(State state, String host, long now) {
-        return judge(host, now, state.firstSeen(), new LinkedHashMap<>(state.scripts()), new LinkedHashMap<>(state.callers()));
+        return judge(host, now, Heard.TIME_ONLY, state.firstSeen(), new LinkedHashMap<>(state.scripts()),
+                new LinkedHashMap<>(state.callers()));
     }
 
     @Override
     public boolean wantsTicks(State state) {
-        return state.scripts().values().stream().anyMatch(s -> s.open() != null);
+        return state.scripts().values().stream().anyMatch(s -> s.life().ongoing());
     }
 
     /** Every script's limits at {@code now}, and what that changes for its incident. */
-    private Transition<State> judge(String host, long now, Map<String, Long> firstSeen, Map<String, Script> scripts,
-                                    Map<String, Map<String, Long>> callers) {
+    private Transition<State> judge(String host, long now, Heard heard, Map<String, Long> firstSeen,
+                                    Map<String, Script> scripts, Map<String, Map<String, Long>> callers) {
         callers.replaceAll((path, clients) -> withoutOlderThan(clients, now - rule.windowMs()));
         callers.values().removeIf(Map::isEmpty);
 
         List<Alert> alerts = new ArrayList<>();
         for (String name : List.copyOf(scripts.keySet())) {
-            Script script = evaluate(host, name, scripts.get(name), firstSeen.get(name), callers, now, alerts);
-            if (script.seconds().isEmpty() && script.open() == null) {
+            Script script = evaluate(host, name, scripts.get(name), firstSeen.get(name), callers, now, heard, alerts);
+            if (script.seconds().isEmpty() && !script.life().ongoing()) {
                 scripts.remove(name);
             } else {
                 scripts.put(name, script);
@@ -181,7 +183,7 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
 
     private Script withMail(Script script, PhpMail mail, long now) {
         if (script == null) {
-            script = new Script(mail.origin(), mail.line(), List.of(), Map.of(), Map.of(), null, null, null, Long.MIN_VALUE);
+            script = new Script(mail.origin(), mail.line(), List.of(), Map.of(), Map.of(), null, IncidentLifecycle.IDLE);
         }
         long second = Math.floorDiv(now, 1000);
         int recipients = mail.recipients().size();
@@ -218,11 +220,11 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
             subjects.put(mail.subject(), times.subList(Math.max(0, times.size() - (rule.sameSubject() + 1)), times.size()));
         }
         return new Script(script.origin(), mail.line(), seconds, capped(window, MAX_RECIPIENTS),
-                capped(subjects, MAX_SUBJECTS), tally, script.clearSince(), script.open(), script.lastAlertTs());
+                capped(subjects, MAX_SUBJECTS), tally, script.life());
     }
 
     private Script evaluate(String host, String name, Script s, long firstSeen, Map<String, Map<String, Long>> callers,
-                            long now, List<Alert> alerts) {
+                            long now, Heard heard, List<Alert> alerts) {
         List<Second> seconds = s.seconds().stream().filter(b -> now - b.second() * 1000 < rule.windowMs()).toList();
         Map<String, Long> recipients = withoutOlderThan(s.recipients(), now - rule.windowMs());
         Map<String, List<Long>> subjects = new LinkedHashMap<>();
@@ -255,10 +257,7 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
         boolean breached = !crossed.isEmpty();
 
         Tally tally = s.tally();
-        Incident open = s.open();
-        Long clearSince = breached ? null : (s.clearSince() != null ? s.clearSince() : now);
-        long lastAlertTs = s.lastAlertTs();
-        if (open == null && breached) {
+        if (!s.life().ongoing() && breached) {
             Map<String, Long> domains = new LinkedHashMap<>();
             recipients.keySet().forEach(r -> addDomain(domains, r));
             List<String> sample = List.of();
@@ -283,30 +282,19 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
                     capped(clients, MAX_CLIENTS_PER_PATH), limits);
         }
 
-        if (open == null && breached) {
-            long start = seconds.get(0).firstTs();
-            open = incident(host, name, s, start, null, tally);
-            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.FIRING, open));
-            lastAlertTs = now;
-        } else if (open != null && breached) {
-            Incident current = incident(host, name, s, open.start(), null, tally);
-            if (current.severity() != open.severity() && now - lastAlertTs >= rule.minUpdateMs()) {
-                open = current;
-                alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.UPDATE, open));
-                lastAlertTs = now;
-            }
-        } else if (open != null && clearSince != null && now - clearSince >= rule.cooldownMs()) {
-            // The resolved incident is the one kept: it carries every mail the script sent, not the firing's count.
-            Incident closed = incident(host, name, s, open.start(), clearSince, tally);
-            alerts.add(new Alert(host, SOURCE, now, Schema.VERSION, Alert.State.RESOLVED, closed));
-            open = null;
+        Tally drawn = tally;
+        // The incident starts with the window's first mail: every mail counted was already sent.
+        Long firstMail = breached ? seconds.get(0).firstTs() : null;
+        IncidentLifecycle.Step step = s.life().step(host, SOURCE, now, heard, breached, true, firstMail, rule.timing(),
+                (start, end, resolution) -> incident(host, name, s, start, end, resolution, drawn));
+        alerts.addAll(step.alerts());
+        if (!step.next().ongoing()) {
             tally = null;
-            lastAlertTs = now;
         }
-        return new Script(s.origin(), s.line(), seconds, recipients, subjects, tally, clearSince, open, lastAlertTs);
+        return new Script(s.origin(), s.line(), seconds, recipients, subjects, tally, step.next());
     }
 
-    private Incident incident(String host, String name, Script s, long start, Long end, Tally tally) {
+    private Incident incident(String host, String name, Script s, long start, Long end, String resolution, Tally tally) {
         Severity severity = tally.peakDistinctRecipients() > rule.recipientsPerWindow() ? Severity.CRITICAL : Severity.WARNING;
         Map<String, Double> evidence = new LinkedHashMap<>();
         evidence.put("mails", (double) tally.mails());
@@ -339,7 +327,7 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
                 tally.peakDistinctRecipients(), tally.maxRecipientsPerMail(), String.join(", ", tally.limits()),
                 clients.isEmpty() ? "" : "; called by " + String.join(", ", clients));
         return new Incident(host, SOURCE, start, Schema.VERSION, host + "-mail-" + idPart(name) + "-" + start,
-                IncidentKind.MAIL, severity, rule.name(), start, end, summary,
+                IncidentKind.MAIL, severity, rule.name(), start, end, resolution, summary,
                 List.of(new Culprit("script", name, evidence, details)), List.of());
     }
 

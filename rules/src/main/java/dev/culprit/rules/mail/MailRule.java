@@ -1,5 +1,6 @@
 package dev.culprit.rules.mail;
 
+import dev.culprit.rules.IncidentLifecycle;
 import java.io.Serializable;
 
 /**
@@ -22,12 +23,20 @@ import java.io.Serializable;
  * @param sameSubject more mails than this with one subject in the window
  * @param newScriptMails a script never seen sending before that sends more than this in the window
  * @param topRecipientDomains how many recipient domains, and sample subjects, an incident names
+ * @param silenceMs an open incident resolves once the host has sent nothing (no mail, no status
+ *     poll) for this long; longer than window and cool-down together, so a script that merely
+ *     stops mailing is seen to stop by its limits clearing, and only a host that is gone ends by silence
  */
 public record MailRule(
         String name,
         int mailsPerMinute, int recipientsPerWindow, int recipientsPerMail, int sameSubject, int newScriptMails,
         long windowMs, int topRecipientDomains,
-        long cooldownMs, long minUpdateMs) implements Serializable {
+        long cooldownMs, long minUpdateMs, long silenceMs) implements Serializable {
 
-    public static final MailRule DEFAULT = new MailRule("mail", 30, 100, 50, 50, 20, 600_000, 5, 600_000, 60_000);
+    public static final MailRule DEFAULT = new MailRule("mail", 30, 100, 50, 50, 20, 600_000, 5, 600_000, 60_000, 1_800_000);
+
+    /** No hold time: every mail counted is already sent. */
+    public IncidentLifecycle.Timing timing() {
+        return new IncidentLifecycle.Timing(0, cooldownMs, minUpdateMs, silenceMs);
+    }
 }

@@ -16,6 +16,7 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.Incident;
 import dev.culprit.events.Schema;
 import dev.culprit.events.Severity;
+import dev.culprit.rules.ShippedRules;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,7 +39,7 @@ class DosDetectorTest {
     private static final Map<String, Long> EVASIVE_TIMES = CapturedStatus.times("evasive");
     private static final Map<String, Long> APACHE_TIMES = CapturedStatus.times("apache");
 
-    private final DosDetector detector = new DosDetector(DosRule.DEFAULT);
+    private final DosDetector detector = new DosDetector(ShippedRules.RULES.dos());
 
     // --- real captures -------------------------------------------------------------------------
 
@@ -205,22 +206,67 @@ class DosDetectorTest {
     }
 
     @Test
-    void aLongFloodDoesNotBecomeTheBaseline() {
+    void aLongSaturatingFloodDoesNotBecomeTheBaseline() {
         List<Event> events = new ArrayList<>(normalTraffic(0, 300));
         for (int s = 300; s < 3_900; s += 5) {
-            events.add(status(s, 2_000, 60, List.of()));
+            events.add(status(s, 2_000, 145, List.of())); // 145 of 150 workers busy: visitors wait
         }
-        DosDetector.State state = DosDetector.State.EMPTY;
+
         List<Alert> alerts = new ArrayList<>();
+        DosDetector.State state = feedKeeping(events, alerts);
+
+        assertThat(alerts).extracting(Alert::state).doesNotContain(Alert.State.RESOLVED);
+        assertThat(state.load().baseline()).isEqualTo(50.0);
+        assertThat(alerts.get(0).incident().summary()).contains("no single client stands out");
+    }
+
+    @Test
+    void aLastingStepUpWithNoDenialsAndNoSaturationIsLearnedAfterTheShippedAdaptTime() {
+        DosRule shipped = ShippedRules.RULES.dos();
+        List<Event> events = new ArrayList<>(normalTraffic(0, 300));
+        for (int s = 300; s < 4_800; s += 5) {
+            events.add(status(s, 2_000, 60, List.of())); // forty times the baseline, 40 % of the workers
+        }
+        List<Alert> alerts = new ArrayList<>();
+        DosDetector.State state = DosDetector.State.EMPTY;
         for (Event e : events) {
             var step = detector.onEvent(state, e);
             state = step.state();
             alerts.addAll(step.alerts());
         }
 
-        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING);
-        assertThat(state.load().baseline()).isEqualTo(50.0);
-        assertThat(alerts.get(0).incident().summary()).contains("no single client stands out");
+        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+        long stepUp = 300_000;
+        assertThat(alerts.get(0).ts()).isEqualTo(stepUp + shipped.forMs());
+        // Learned only once the rate alone had held the condition for baselineAdaptAfter...
+        assertThat(alerts.get(1).incident().end()).isGreaterThanOrEqualTo(stepUp + shipped.baselineAdaptAfterMs());
+        // ...and then within minutes, not hours.
+        assertThat(alerts.get(1).ts()).isLessThan(stepUp + shipped.baselineAdaptAfterMs() + 600_000);
+        assertThat(alerts.get(1).incident().resolution()).isEqualTo("condition cleared");
+        assertThat(state.load().baseline()).isGreaterThan(2_000 / shipped.rateFactor());
+    }
+
+    @Test
+    void aVisitorBlacklistedForReloadingIsNoAttack() {
+        List<Event> events = new ArrayList<>(normalTraffic(0, 120));
+        events.add(new EvasiveEvent("web1", "evasive", 60_000, Schema.VERSION, EvasiveEvent.Kind.BLACKLISTED,
+                "198.51.100.23", null, 1, null));
+        for (int i = 0; i < 4; i++) {
+            events.add(new EvasiveEvent("web1", "evasive", 60_200 + i * 300, Schema.VERSION, EvasiveEvent.Kind.DENIED,
+                    "198.51.100.23", "/index.php", 1, null));
+        }
+
+        assertThat(feed(events)).isEmpty();
+    }
+
+    private DosDetector.State feedKeeping(List<Event> events, List<Alert> alerts) {
+        DosDetector.State state = DosDetector.State.EMPTY;
+        for (Event e : events) {
+            var step = detector.onEvent(state, e);
+            state = step.state();
+            alerts.addAll(step.alerts());
+        }
+        return state;
     }
 
     @Test
@@ -238,7 +284,7 @@ class DosDetectorTest {
         for (Event e : events.subList(0, middle)) {
             state = detector.onEvent(state, e).state();
         }
-        assertThat(state.open()).isNotNull();
+        assertThat(state.life().open()).isNotNull();
         assertThat(state.clients()).isNotEmpty();
         String json = EventCodec.mapper().writeValueAsString(state);
         DosDetector.State restored = EventCodec.mapper().readValue(json, DosDetector.State.class);

@@ -50,13 +50,14 @@ class RuleFilesTest {
     void theShippedFilesSpellOutEveryKeyRatherThanLeanOnTheDefaults() throws IOException {
         // a key left out would also load to DEFAULT; the shipped files are the documentation of the format
         assertThat(keysOf(SHIPPED.resolve("iowait.yaml"))).containsExactly(
-                "kind", "name", "for", "cooldown", "minUpdateInterval", "thresholds",
+                "kind", "name", "for", "cooldown", "minUpdateInterval", "silence", "thresholds",
                 "iowaitPct", "pressureSomePct", "diskAwaitMs", "diskQueueSize", "criticalPct");
         assertThat(keysOf(SHIPPED.resolve("dos.yaml"))).containsExactly(
-                "kind", "name", "for", "cooldown", "minUpdateInterval", "baselineHalfLife", "topClients", "thresholds",
+                "kind", "name", "for", "cooldown", "minUpdateInterval", "silence", "baselineHalfLife", "baselineAdaptAfter",
+                "topClients", "thresholds",
                 "rateFactor", "minRequestsPerSec", "saturationPct", "deniedPerSec");
         assertThat(keysOf(SHIPPED.resolve("mail.yaml"))).containsExactly(
-                "kind", "name", "window", "cooldown", "minUpdateInterval", "topRecipientDomains", "thresholds",
+                "kind", "name", "window", "cooldown", "minUpdateInterval", "silence", "topRecipientDomains", "thresholds",
                 "mailsPerMinute", "recipientsPerWindow", "recipientsPerMail", "sameSubject", "newScriptMails");
     }
 
@@ -91,6 +92,7 @@ class RuleFilesTest {
                 for: 500ms
                 cooldown: 2m
                 minUpdateInterval: 0s
+                silence: 3m
                 thresholds:
                   iowaitPct: 12.5
                   pressureSomePct: 15
@@ -100,7 +102,7 @@ class RuleFilesTest {
                 """);
 
         assertThat(RuleFiles.load(dir).iowait())
-                .isEqualTo(new IoWaitRule("db-disks", 12.5, 15, 0.8, 2, 40, 500, 120_000, 0));
+                .isEqualTo(new IoWaitRule("db-disks", 12.5, 15, 0.8, 2, 40, 500, 120_000, 0, 180_000));
     }
 
     @Test
@@ -112,6 +114,8 @@ class RuleFilesTest {
                 cooldown: 90s
                 minUpdateInterval: 10s
                 baselineHalfLife: 1h
+                baselineAdaptAfter: 2h
+                silence: 10m
                 topClients: 25
                 thresholds:
                   rateFactor: 3.5
@@ -121,7 +125,7 @@ class RuleFilesTest {
                 """);
 
         assertThat(RuleFiles.load(dir).dos())
-                .isEqualTo(new DosRule("shop-flood", 3.5, 50, 3_600_000, 100, 5, 25, 5_000, 90_000, 10_000));
+                .isEqualTo(new DosRule("shop-flood", 3.5, 50, 3_600_000, 7_200_000, 100, 5, 25, 5_000, 90_000, 10_000, 600_000));
     }
 
     @Test
@@ -132,6 +136,7 @@ class RuleFilesTest {
                 window: 15m
                 cooldown: 20m
                 minUpdateInterval: 2m
+                silence: 1h
                 topRecipientDomains: 3
                 thresholds:
                   mailsPerMinute: 10
@@ -142,7 +147,7 @@ class RuleFilesTest {
                 """);
 
         assertThat(RuleFiles.load(dir).mail())
-                .isEqualTo(new MailRule("contact-forms", 10, 40, 5, 12, 1, 900_000, 3, 1_200_000, 120_000));
+                .isEqualTo(new MailRule("contact-forms", 10, 40, 5, 12, 1, 900_000, 3, 1_200_000, 120_000, 3_600_000));
     }
 
     @Test
@@ -155,7 +160,7 @@ class RuleFilesTest {
 
         RuleSet rules = RuleFiles.load(dir);
 
-        assertThat(rules.dos()).isEqualTo(new DosRule("dos", 5, 1000, 300_000, 90, 20, 10, 10_000, 60_000, 30_000));
+        assertThat(rules.dos()).isEqualTo(new DosRule("dos", 5, 1000, 300_000, 1_800_000, 90, 20, 10, 10_000, 60_000, 30_000, 120_000));
         assertThat(rules.iowait()).isEqualTo(IoWaitRule.DEFAULT);
         assertThat(rules.mail()).isEqualTo(MailRule.DEFAULT);
     }
@@ -195,7 +200,7 @@ class RuleFilesTest {
         write("iowait.yaml", "kind: iowait\nseverity: high\n");
 
         assertThat(problems()).containsExactly(at("iowait.yaml", 2) + "unknown key 'severity' "
-                + "(known: kind, name, thresholds, for, cooldown, minUpdateInterval)");
+                + "(known: kind, name, thresholds, for, cooldown, minUpdateInterval, silence)");
     }
 
     @Test

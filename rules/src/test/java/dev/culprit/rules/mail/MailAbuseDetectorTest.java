@@ -12,6 +12,7 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.Incident;
 import dev.culprit.events.PhpMail;
 import dev.culprit.events.Schema;
+import dev.culprit.rules.ShippedRules;
 import dev.culprit.events.Severity;
 import dev.culprit.rules.dos.CapturedStatus;
 import java.time.Clock;
@@ -32,7 +33,7 @@ class MailAbuseDetectorTest {
     private static final Map<String, Long> TIMES = CapturedStatus.times("phpmail");
     private static final long MINUTE = 60_000;
 
-    private final MailAbuseDetector detector = new MailAbuseDetector(MailRule.DEFAULT);
+    private final MailAbuseDetector detector = new MailAbuseDetector(ShippedRules.RULES.mail());
 
     // --- real captures -------------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class MailAbuseDetectorTest {
         assertThat(alerts.get(0).incident().severity()).isEqualTo(Severity.WARNING);
         assertThat(alerts.get(0).incident().start()).isEqualTo(t);
         assertThat(alerts.get(1).incident().severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(alerts.get(1).ts()).isGreaterThanOrEqualTo(alerts.get(0).ts() + MailRule.DEFAULT.minUpdateMs());
+        assertThat(alerts.get(1).ts()).isGreaterThanOrEqualTo(alerts.get(0).ts() + ShippedRules.RULES.mail().minUpdateMs());
         Incident resolved = alerts.get(2).incident();
         assertThat(resolved.culprits().get(0).evidence()).containsEntry("mails", 111.0)
                 .containsEntry("distinctRecipients", 111.0);
@@ -174,7 +175,7 @@ class MailAbuseDetectorTest {
         for (Event e : events.subList(0, middle)) {
             state = detector.onEvent(state, e).state();
         }
-        assertThat(state.scripts().get(BULK_MAILER).open()).isNotNull();
+        assertThat(state.scripts().get(BULK_MAILER).life().open()).isNotNull();
         String json = EventCodec.mapper().writeValueAsString(state);
         MailAbuseDetector.State restored = EventCodec.mapper().readValue(json, MailAbuseDetector.State.class);
 

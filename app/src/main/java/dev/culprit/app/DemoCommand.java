@@ -27,9 +27,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     /**
      * The shipped incidents end this long before the demo starts: live samples then move event
-     * time past their cool-downs at once, so a new user sees a flood fire, update and resolve.
+     * time past every shipped rule's cool-down at once (the mail rule's window and cool-down are
+     * 20 minutes together), so a new user sees each incident fire and resolve within seconds, and
+     * none is left open that is not going on.
      */
-    private static final long SCENARIOS_END_BEFORE_NOW_MS = 120_000;
+    private static final long SCENARIOS_END_BEFORE_NOW_MS = 25 * 60_000;
 
     @Spec
     CommandSpec spec;

@@ -12,6 +12,7 @@ import dev.culprit.jobs.KafkaEndpoints;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
 import dev.culprit.jobs.sinks.RawEventSink;
 import dev.culprit.rules.RuleSet;
+import dev.culprit.storage.IncidentStore;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class Pipeline implements AutoCloseable {
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
         AlertFeed feed = new AlertFeed(kafka, all);
+        reconcile(runtime);
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(kafka, "culprit-detection"),
@@ -72,6 +74,18 @@ public final class Pipeline implements AutoCloseable {
         Collector collector = collectors == null ? null
                 : Collector.start(collectors, runtime.dataDir(), kafka, Clock.systemUTC());
         return new Pipeline(collector, job, feed, console);
+    }
+
+    /**
+     * This run starts with no detector memory: what an earlier run left open is closed first, so
+     * that {@code culprit query incidents --open} shows only what this run sees going on.
+     */
+    private static void reconcile(PipelineRuntime runtime) {
+        List<Alert> closed = new IncidentStore(runtime.database()).resolveLeftOpen(System.currentTimeMillis());
+        if (!closed.isEmpty()) {
+            System.err.println("culprit: " + closed.size() + " incident(s) left open by an earlier run are resolved as '"
+                    + IncidentStore.PIPELINE_RESTARTED + "'; one still going on fires again as a new incident");
+        }
     }
 
     /** Events that go in before the collectors start, so that live samples do not overtake them in event time. */

@@ -6,9 +6,13 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.Incident;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Writes alerts and the incidents they carry. Writes are idempotent: an alert delivered twice
@@ -20,6 +24,42 @@ public final class IncidentStore {
 
     public IncidentStore(Database db) {
         this.db = db;
+    }
+
+    /** Why an incident that an earlier run left open was closed at start. */
+    public static final String PIPELINE_RESTARTED = "pipeline restarted";
+
+    /**
+     * Closes the incidents an earlier run left open: the detector memory that would have closed
+     * them is gone, so left alone they would read as going on for ever. Each gets a resolved alert
+     * that ends it at its last alert, with the reason {@value #PIPELINE_RESTARTED}; an incident that
+     * is in fact still going on fires again, as a new one, once the new run sees its condition.
+     *
+     * @return the resolved alerts, as stored
+     */
+    public List<Alert> resolveLeftOpen(long now) {
+        List<Alert> resolved = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (Connection c = db.connect();
+             PreparedStatement last = c.prepareStatement(
+                     "SELECT a.payload FROM incidents i JOIN alerts a ON a.incident_id = i.id AND a.ts = i.updated_ts "
+                             + "WHERE i.end_ts IS NULL ORDER BY i.start_ts, i.id");
+             ResultSet rs = last.executeQuery()) {
+            while (rs.next()) {
+                Alert latest = EventCodec.decode(rs.getString(1), Alert.class);
+                Incident i = latest.incident();
+                if (!seen.add(i.id())) {
+                    continue; // two alerts in the same millisecond: one resolution is enough
+                }
+                Incident closed = new Incident(i.host(), i.source(), now, i.v(), i.id(), i.kind(), i.severity(), i.rule(),
+                        i.start(), latest.ts(), PIPELINE_RESTARTED, i.summary(), i.culprits(), i.related());
+                resolved.add(new Alert(latest.host(), latest.source(), now, latest.v(), Alert.State.RESOLVED, closed));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the open incidents in " + db.url() + ": " + e.getMessage(), e);
+        }
+        save(resolved);
+        return resolved;
     }
 
     /** Stores a batch of alerts in one transaction. */

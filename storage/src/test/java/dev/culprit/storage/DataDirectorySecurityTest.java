@@ -28,7 +28,8 @@ class DataDirectorySecurityTest {
 
     private static final int WRONG_USER_OR_PASSWORD = 28000;
     private static final int ADMIN_RIGHTS_REQUIRED = 90040;
-    private static final String INCIDENT = "INSERT INTO incidents VALUES ('%s', 'web1', 'iowait', 'warning', 'iowait', 0, NULL, 'I/O wait', 0)";
+    private static final String INCIDENT = "INSERT INTO incidents (id, host, kind, severity, rule, start_ts, end_ts, summary, updated_ts) "
+            + "VALUES ('%s', 'web1', 'iowait', 'warning', 'iowait', 0, NULL, 'I/O wait', 0)";
 
     @TempDir
     Path parent;

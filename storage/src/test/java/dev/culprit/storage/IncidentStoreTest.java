@@ -44,6 +44,30 @@ class IncidentStoreTest {
     }
 
     @Test
+    void incidentsAnEarlierRunLeftOpenAreResolvedAtTheirLastAlertAndSaySo() throws Exception {
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
+        IncidentStore store = new IncidentStore(db);
+        store.save(List.of(alert(Alert.State.FIRING, 11_000, null), alert(Alert.State.UPDATE, 41_000, null)));
+        Incident finished = new Incident("web1", "mail-detector", 90_000, 1, "web1-mail-5000", IncidentKind.MAIL,
+                Severity.CRITICAL, "mail", 5_000, 20_000L, "condition cleared", "Mail abuse on web1", List.of(), List.of());
+        store.save(List.of(new Alert("web1", "mail-detector", 90_000, 1, Alert.State.RESOLVED, finished)));
+
+        List<Alert> closed = store.resolveLeftOpen(500_000);
+
+        assertThat(closed).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(Alert.State.RESOLVED);
+            assertThat(a.incident().id()).isEqualTo("web1-iowait-1000");
+            assertThat(a.incident().end()).isEqualTo(41_000L);
+            assertThat(a.incident().resolution()).isEqualTo("pipeline restarted");
+            assertThat(a.incident().culprits()).extracting(Culprit::name).containsExactly("vda");
+        });
+        assertThat(count(db, "SELECT COUNT(*) FROM incidents WHERE end_ts IS NULL")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM incidents WHERE resolution = 'pipeline restarted'")).isEqualTo(1);
+        assertThat(count(db, "SELECT COUNT(*) FROM incidents WHERE resolution = 'condition cleared'")).isEqualTo(1);
+        assertThat(store.resolveLeftOpen(600_000)).isEmpty();
+    }
+
+    @Test
     void aDatabaseFromANewerCulpritIsRefused() throws Exception {
         DataDirectory data = DataDirectory.prepare(dir, notice -> { });
         Database db = data.database("culprit");

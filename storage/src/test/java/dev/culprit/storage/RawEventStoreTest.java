@@ -92,7 +92,7 @@ class RawEventStoreTest {
         Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         new RawEventStore(db).save(List.of(cpu("web1", T0, 35)));
 
-        assertThat(count(db, "SELECT MAX(version) FROM schema_version")).isEqualTo(2);
+        assertThat(count(db, "SELECT MAX(version) FROM schema_version")).isEqualTo(Database.SCHEMA_VERSION);
         assertThat(IncidentSpan.find(db, "web1-iowait-1000")).contains(new IncidentSpan("web1-iowait-1000", "web1", T0, null));
         assertThat(new RawEventStore(db).read(T0, T0 + 1, "web1")).containsExactly(cpu("web1", T0, 35));
     }

@@ -94,6 +94,32 @@ class DetectorFunctionHarnessTest {
     }
 
     @Test
+    void whenEveryHostFallsSilentEventTimeRunsOnWithTheClockAndTheIncidentResolves() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.setProcessingTime(1_000_000);
+            for (int s = 0; s <= 15; s++) {
+                h.processElement(cpu("web1", s, 40), s * 1000L);
+            }
+            advance(h, 15_000); // and then nothing more, from any host: the watermark stands still
+            assertThat(h.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+
+            for (long wall = 1_005_000; wall <= 1_050_000; wall += 5_000) {
+                h.setProcessingTime(wall);
+            }
+            assertThat(h.extractOutputValues()).as("within the rule's silence").hasSize(1);
+            for (long wall = 1_055_000; wall <= 1_120_000; wall += 5_000) {
+                h.setProcessingTime(wall);
+            }
+
+            List<Alert> alerts = h.extractOutputValues();
+            assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING, Alert.State.RESOLVED);
+            assertThat(alerts.get(1).incident().resolution()).isEqualTo("host sent nothing for 1m");
+            assertThat(alerts.get(1).incident().end()).isEqualTo(15_000L);
+        }
+    }
+
+    @Test
     void hostsAreJudgedApart() throws Exception {
         try (var h = harness()) {
             h.open();

@@ -169,6 +169,13 @@ CPU_SPACING='{ sub(/^cpu /, "cpu  ") } { print }'
 
 edit_14_columns() { local t; for t in t0 t1; do in_place "$1/$t/diskstats" columns 14; done; }
 edit_18_columns() { local t; for t in t0 t1; do in_place "$1/$t/diskstats" columns 18; done; }
+# a 2.6.0-2.6.24 kernel's partition line: four counters (reads, read sectors, writes, written sectors)
+edit_partition_7_columns() {
+  local t
+  for t in t0 t1; do
+    in_place "$1/$t/diskstats" awk '{ print } $3 == "vda" { print 254, 1, "vda1", int($4 / 2), int($6 / 2), int($8 / 2), int($10 / 2) }'
+  done
+}
 # sdb (8:16) is registered between the reads; sdc (8:32) is removed; both carry vda's counters
 edit_appear_vanish() {
   awk '{ print } $3 == "vda" { $1 = 8; $2 = 32; $3 = "sdc"; print }' "$1/t0/diskstats" >"$1/t0/diskstats.new"
@@ -211,6 +218,8 @@ for c in "${SELECTED[@]}"; do
         "# no absent figures: d/s, dkB/s, d_await, f/s, f_await are 0, as iostat reads columns a kernel does not print"
       derive diskstats-18-columns mixed "diskstats cut to 18 columns in t0 and t1 (4.18 to 5.4: discards, no flushes)" edit_18_columns \
         "# no absent figures: f/s and f_await are 0; the discard figures are mixed's"
+      derive diskstats-partition-7-columns mixed "t0 and t1 gain a 7-column vda1 line (a partition on kernels before 2.6.25)" edit_partition_7_columns \
+        "# no absent figures: iostat -x skips the 7-column line, and so does Culprit, instead of refusing the whole file"
       derive disk-appears-and-vanishes mixed "t0 gains sdc (8:32) and t1 sdb (8:16), each a copy of vda's line of that tree" edit_appear_vanish \
         "absent sdb	registered between the reads: iostat divides its counters since registration by the interval; Culprit has no before to subtract" \
         "absent sdc	gone at t1: neither prints it" \

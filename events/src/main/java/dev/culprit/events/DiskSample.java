@@ -18,7 +18,8 @@ package dev.culprit.events;
  * @param discardAwaitMs average time of a discard ({@code d_await})
  * @param flushAwaitMs average time of a flush ({@code f_await})
  * @param queueSize average number of requests in flight ({@code aqu-sz})
- * @param utilPct share of the interval the device had I/O in flight ({@code %util}, capped at 100)
+ * @param utilPct share of the interval the device had I/O in flight ({@code %util}, capped at 100 where iostat
+ *                may print a little more when the kernel's tick accounting overshoots the interval)
  */
 public record DiskSample(
         String host, String source, long ts, int v,

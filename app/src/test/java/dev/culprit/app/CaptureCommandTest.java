@@ -49,8 +49,8 @@ class CaptureCommandTest {
         db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         for (int s = 0; s < 600; s += 10) {
             long ts = T0 + s * 1000L;
-            stored.add(new CpuSample("web1", "proc", ts, 1, 10_000, s >= 200 && s < 300 ? 35 : 1, 5, 5, 60, null, null, null));
-            stored.add(new CpuSample("web2", "proc", ts, 1, 10_000, 1, 5, 5, 80, null, null, null));
+            stored.add(new CpuSample("web1", "proc", ts, 1, 10_000, 5, 0, 5, s >= 200 && s < 300 ? 35 : 1, 0, 60, null, null, null));
+            stored.add(new CpuSample("web2", "proc", ts, 1, 10_000, 5, 0, 5, 1, 0, 80, null, null, null));
         }
         stored.add(new PhpMail("web1", "phpmail", T0 + 250_000, 1, "/var/www/shop/contact.php", 42, PhpMail.Origin.FILE,
                 List.of("owner@shop.example"), "Contact form"));

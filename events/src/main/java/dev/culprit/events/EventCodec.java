@@ -2,6 +2,7 @@ package dev.culprit.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -11,7 +12,8 @@ import java.util.stream.Collectors;
 
 /**
  * JSON for events. Strict on the contract: every field of the record must be present (null
- * where a field is optional), and a schema version this build does not know is refused.
+ * where a field is optional; only fields marked {@link AbsentInOlderArchives} may be absent), and a
+ * schema version this build does not know is refused.
  */
 public final class EventCodec {
 
@@ -20,6 +22,8 @@ public final class EventCodec {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             // Fields added within one schema version must not break older readers.
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // ... and newer readers fill what older writers did not know (fields marked @AbsentInOlderArchives).
+            .injectableValues(new InjectableValues.Std().addValue(AbsentInOlderArchives.ZERO, 0.0))
             .build();
 
     private EventCodec() {}

@@ -19,9 +19,9 @@ class EventCodecTest {
                 IncidentKind.IOWAIT, Severity.CRITICAL, "iowait", TS - 10_000, null, null, "iowait 42% on sda",
                 List.of(new Culprit("process", "4211 dd", Map.of("writeBytesPerSec", 1.2e8))), List.of());
         return Stream.of(
-                new CpuSample("web1", "proc", TS, 1, 1000, 12.5, 30.0, 7.5, 50.0, 3.2, 1.1, 120L),
-                new CpuSample("web1", "proc", TS, 1, 1000, 0, 1, 1, 98, null, null, null),
-                new DiskSample("web1", "proc", TS, 1, "sda", 1000, 1, 250, 4, 256_000, 0.5, 12.25, 3.1, 99.0),
+                new CpuSample("web1", "proc", TS, 1, 1000, 30.0, 2.5, 7.5, 12.5, 0.5, 47.0, 3.2, 1.1, 120L),
+                new CpuSample("web1", "proc", TS, 1, 1000, 1, 0, 1, 0, 0, 98, null, null, null),
+                new DiskSample("web1", "proc", TS, 1, "sda", 1000, 1, 250, 12, 3, 4, 256_000, 6_144, 0.5, 12.25, 0.75, 1.5, 3.1, 99.0),
                 new ProcessIoSample("web1", "proc", TS, 1, 4211, 4200, "dd", "dd if=/dev/zero of=/var/tmp/x", "D",
                         1000, 0, 1.2e8, null, 3, "/user.slice", null, List.of("sda"), List.of("/var/tmp/x")),
                 new ApacheStatus("web1", "apache", TS, 1, "http://127.0.0.1/server-status", true, null,
@@ -66,6 +66,37 @@ class EventCodecTest {
     }
 
     @Test
+    void aDiskSampleArchivedBeforeDiscardsAndFlushesReadsThemAsZero() {
+        String json = "{\"host\":\"web1\",\"source\":\"proc\",\"ts\":1,\"v\":1,\"device\":\"sda\",\"intervalMs\":1000,"
+                + "\"readsPerSec\":1.0,\"writesPerSec\":250.0,\"readKbPerSec\":4.0,\"writeKbPerSec\":256000.0,"
+                + "\"readAwaitMs\":0.5,\"writeAwaitMs\":12.25,\"queueSize\":3.1,\"utilPct\":99.0}";
+
+        assertThat(EventCodec.decode(json, DiskSample.class)).isEqualTo(
+                new DiskSample("web1", "proc", 1, 1, "sda", 1000, 1, 250, 0, 0, 4, 256_000, 0, 0.5, 12.25, 0, 0, 3.1, 99.0));
+    }
+
+    @Test
+    void aCpuSampleArchivedBeforeNiceAndStealReadsThemAsZero() {
+        String json = "{\"host\":\"web1\",\"source\":\"proc\",\"ts\":1,\"v\":1,\"intervalMs\":1000,"
+                + "\"iowaitPct\":12.5,\"userPct\":30.0,\"systemPct\":7.5,\"idlePct\":50.0,"
+                + "\"ioSomeAvg10\":3.2,\"ioFullAvg10\":1.1,\"ioSomeStallMs\":120}";
+
+        assertThat(EventCodec.decode(json, CpuSample.class)).isEqualTo(
+                new CpuSample("web1", "proc", 1, 1, 1000, 30.0, 0, 7.5, 12.5, 0, 50.0, 3.2, 1.1, 120L));
+    }
+
+    @Test
+    void aFieldThatWasAlwaysThereIsStillRequired() {
+        String json = EventCodec.encodeToString(
+                new DiskSample("web1", "proc", TS, 1, "sda", 1000, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13))
+                .replace("\"utilPct\":13.0", "\"utilPctx\":13.0");
+
+        assertThatThrownBy(() -> EventCodec.decode(json, DiskSample.class))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("utilPct");
+    }
+
+    @Test
     void aNullRequiredFieldIsNamed() {
         String json = EventCodec.encodeToString(
                 new DeadLetter("web1", "phpmail", TS, 1, "f", 0, "why", "raw")).replace("\"raw\"", "\"rawx\"");
@@ -78,7 +109,7 @@ class EventCodecTest {
     @Test
     void anUnknownSchemaVersionIsRefused() {
         String json = EventCodec.encodeToString(
-                new CpuSample("web1", "proc", TS, 1, 1000, 1, 1, 1, 97, null, null, null)).replace("\"v\":1", "\"v\":7");
+                new CpuSample("web1", "proc", TS, 1, 1000, 1, 0, 1, 1, 0, 97, null, null, null)).replace("\"v\":1", "\"v\":7");
 
         assertThatThrownBy(() -> EventCodec.decode(json, CpuSample.class))
                 .isInstanceOf(EventFormatException.class)
@@ -89,7 +120,7 @@ class EventCodecTest {
     @Test
     void aMistypedFieldIsNamed() {
         String json = EventCodec.encodeToString(
-                new CpuSample("web1", "proc", TS, 1, 1000, 1, 1, 1, 97, null, null, null))
+                new CpuSample("web1", "proc", TS, 1, 1000, 1, 0, 1, 1, 0, 97, null, null, null))
                 .replace("\"iowaitPct\":1.0", "\"iowaitPct\":\"high\"");
 
         assertThatThrownBy(() -> EventCodec.decode(json, CpuSample.class))

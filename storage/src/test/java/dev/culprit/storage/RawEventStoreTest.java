@@ -21,7 +21,7 @@ class RawEventStoreTest {
     Path dir;
 
     private static CpuSample cpu(String host, long ts, double iowait) {
-        return new CpuSample(host, "proc", ts, 1, 1000, iowait, 5, 5, 60, null, null, null);
+        return new CpuSample(host, "proc", ts, 1, 1000, 5, 0, 5, iowait, 0, 60, null, null, null);
     }
 
     private static PhpMail contactFormMail(long ts) {

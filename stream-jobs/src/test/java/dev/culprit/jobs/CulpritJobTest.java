@@ -61,7 +61,7 @@ class CulpritJobTest {
         // guaranteed, so some arrive late: they must still count, not vanish)
         List<CpuSample> samples = new ArrayList<>();
         for (int s = 0; s < 65; s++) {
-            samples.add(new CpuSample("web1", "proc", T0 + s * 1000L, 1, 1000, s < 20 ? 35 : 1, 5, 5, 60, null, null, null));
+            samples.add(new CpuSample("web1", "proc", T0 + s * 1000L, 1, 1000, 5, 0, 5, s < 20 ? 35 : 1, 0, 60, null, null, null));
         }
         Random random = new Random(7);
         for (int from = 0; from < samples.size(); from += 3) {

@@ -22,7 +22,7 @@ class DetectorFunctionHarnessTest {
     private static final IoWaitRule RULE = IoWaitRule.DEFAULT; // 20 % for 10 s, cool-down 30 s
 
     private static CpuSample cpu(String host, long second, double iowait) {
-        return new CpuSample(host, "proc", second * 1000, 1, 1000, iowait, 5, 5, 60, null, null, null);
+        return new CpuSample(host, "proc", second * 1000, 1, 1000, 5, 0, 5, iowait, 0, 60, null, null, null);
     }
 
     /** Moves event time on both inputs, as the job's sources do. */

@@ -46,7 +46,7 @@ class ShipperOutageTest {
             Thread sampler = new Thread(() -> {
                 while (sampling.get()) {
                     int seq = published.getAndIncrement();
-                    publisher.publish(new CpuSample("web1", "proc", 1_000_000L + seq, 1, 20, 1, 1, 1, 97, null, null, null));
+                    publisher.publish(new CpuSample("web1", "proc", 1_000_000L + seq, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null));
                     sleep(20);
                 }
             });

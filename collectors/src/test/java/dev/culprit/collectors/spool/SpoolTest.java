@@ -20,7 +20,7 @@ class SpoolTest {
 
     private static SpoolEntry entry(int seq, long offset) {
         return new SpoolEntry(
-                List.of(SpooledRecord.of(new CpuSample("web1", "proc", seq, 1, 1000, 1, 1, 1, 97, null, null, null))),
+                List.of(SpooledRecord.of(new CpuSample("web1", "proc", seq, 1, 1000, 1, 0, 1, 1, 0, 97, null, null, null))),
                 Map.of("mail.log", new FilePosition(42, offset)));
     }
 

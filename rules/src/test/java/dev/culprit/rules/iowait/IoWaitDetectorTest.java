@@ -21,11 +21,11 @@ class IoWaitDetectorTest {
     private final IoWaitDetector detector = new IoWaitDetector(ShippedRules.RULES.iowait());
 
     private static CpuSample cpu(long second, double iowait) {
-        return new CpuSample("web1", "proc", second * 1000, 1, 1000, iowait, 5, 5, 90 - iowait, null, null, null);
+        return new CpuSample("web1", "proc", second * 1000, 1, 1000, 5, 0, 5, iowait, 0, 90 - iowait, null, null, null);
     }
 
     private static DiskSample disk(long second, String device, double await, double queue) {
-        return new DiskSample("web1", "proc", second * 1000, 1, device, 1000, 0, 300, 0, 150_000, 0, await, queue, 100);
+        return new DiskSample("web1", "proc", second * 1000, 1, device, 1000, 0, 300, 0, 0, 0, 150_000, 0, 0, await, 0, 0, queue, 100);
     }
 
     private static ProcessIoSample writer(long second, int pid, String comm, double bytesPerSec, String disk) {

@@ -43,8 +43,8 @@ class RawEventSinkTest {
         List<Event> events = new ArrayList<>();
         for (int s = 0; s < 120; s++) {
             long ts = T0 + s * 1000L;
-            events.add(new CpuSample("web1", "proc", ts, 1, 1000, s % 40, 5, 5, 60, null, null, null));
-            events.add(new CpuSample("web2", "proc", ts, 1, 1000, 1, 5, 5, 80, null, null, null));
+            events.add(new CpuSample("web1", "proc", ts, 1, 1000, 5, 0, 5, s % 40, 0, 60, null, null, null));
+            events.add(new CpuSample("web2", "proc", ts, 1, 1000, 5, 0, 5, 1, 0, 80, null, null, null));
             if (s % 2 == 0) {
                 // the same mail twice in one second: two calls, not one redelivered
                 PhpMail mail = new PhpMail("web1", "phpmail", ts, 1, "/var/www/shop/contact.php", 42,
@@ -86,7 +86,7 @@ class RawEventSinkTest {
         DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
         RawEventStore store = new RawEventStore(Database.at(url));
         long eightDaysAgo = System.currentTimeMillis() - Duration.ofDays(8).toMillis();
-        store.save(List.of(new CpuSample("web1", "proc", eightDaysAgo, 1, 1000, 35, 5, 5, 60, null, null, null)));
+        store.save(List.of(new CpuSample("web1", "proc", eightDaysAgo, 1, 1000, 5, 0, 5, 35, 0, 60, null, null, null)));
 
         run(twoHostsForTwoMinutes(), new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
 
@@ -99,7 +99,7 @@ class RawEventSinkTest {
         DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
         List<Event> events = twoHostsForTwoMinutes().subList(0, 10);
         List<Event> withLast = new ArrayList<>(events);
-        withLast.add(new CpuSample("web1", "proc", T0 + 600_000, 1, 1000, 1, 5, 5, 60, null, null, null));
+        withLast.add(new CpuSample("web1", "proc", T0 + 600_000, 1, 1000, 5, 0, 5, 1, 0, 60, null, null, null));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);

@@ -155,8 +155,14 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
                 || (cpu.ioSomeAvg10() != null && cpu.ioSomeAvg10() >= rule.pressureSomePct());
     }
 
+    /**
+     * Slow and queued. Discards and flushes count as reads and writes do: an fstrim or a discard
+     * mount deleting a large tree, or a journal's cache flushes on a drive without power-loss
+     * protection, stall a disk with no read or write in sight.
+     */
     private boolean slow(DiskSample d) {
-        return Math.max(d.readAwaitMs(), d.writeAwaitMs()) >= rule.diskAwaitMs() && d.queueSize() >= rule.diskQueueSize();
+        double await = Math.max(Math.max(d.readAwaitMs(), d.writeAwaitMs()), Math.max(d.discardAwaitMs(), d.flushAwaitMs()));
+        return await >= rule.diskAwaitMs() && d.queueSize() >= rule.diskQueueSize();
     }
 
     private List<DiskSample> slowDisks(java.util.Collection<DiskSample> disks) {
@@ -226,19 +232,36 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
         Map<String, Double> evidence = new LinkedHashMap<>();
         evidence.put("readsPerSec", d.readsPerSec());
         evidence.put("writesPerSec", d.writesPerSec());
+        evidence.put("discardsPerSec", d.discardsPerSec());
+        evidence.put("flushesPerSec", d.flushesPerSec());
         evidence.put("readKbPerSec", d.readKbPerSec());
         evidence.put("writeKbPerSec", d.writeKbPerSec());
+        evidence.put("discardKbPerSec", d.discardKbPerSec());
         evidence.put("readAwaitMs", d.readAwaitMs());
         evidence.put("writeAwaitMs", d.writeAwaitMs());
+        evidence.put("discardAwaitMs", d.discardAwaitMs());
+        evidence.put("flushAwaitMs", d.flushAwaitMs());
         evidence.put("queueSize", d.queueSize());
         evidence.put("utilPct", d.utilPct());
         return new Culprit("disk", d.device(), evidence, Map.of("why", why));
     }
 
+    /** The disk's figures as iostat names them; discard and flush only when the disk did any. */
+    private static String awaits(Map<String, Double> e) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, " (r_await %.1f ms, w_await %.1f ms",
+                e.get("readAwaitMs"), e.get("writeAwaitMs")));
+        if (e.getOrDefault("discardsPerSec", 0.0) > 0) {
+            text.append(String.format(Locale.ROOT, ", d_await %.1f ms", e.get("discardAwaitMs")));
+        }
+        if (e.getOrDefault("flushesPerSec", 0.0) > 0) {
+            text.append(String.format(Locale.ROOT, ", f_await %.1f ms", e.get("flushAwaitMs")));
+        }
+        return text.append(String.format(Locale.ROOT, ", aqu-sz %.2f, %%util %.0f)", e.get("queueSize"), e.get("utilPct")))
+                .toString();
+    }
+
     private static String summary(String host, Peaks peaks, List<Culprit> disks, List<Culprit> processes) {
-        String disk = disks.isEmpty() ? "" : ", disk " + disks.get(0).name() + String.format(Locale.ROOT,
-                " (w_await %.1f ms, aqu-sz %.2f, %%util %.0f)", disks.get(0).evidence().get("writeAwaitMs"),
-                disks.get(0).evidence().get("queueSize"), disks.get(0).evidence().get("utilPct"));
+        String disk = disks.isEmpty() ? "" : ", disk " + disks.get(0).name() + awaits(disks.get(0).evidence());
         String who = processes.isEmpty() ? "; " + NOBODY_CHARGED : ", top process " + processes.get(0).name();
         return String.format(Locale.ROOT, "I/O wait on %s: iowait up to %.1f%%, io pressure up to %.1f%%%s%s",
                 host, peaks.iowaitPct(), peaks.pressurePct(), disk, who);

@@ -11,7 +11,7 @@ import java.io.Serializable;
  * @param iowaitPct CPU iowait % threshold
  * @param pressureSomePct {@code /proc/pressure/io} some avg10 threshold: steadier than iowait,
  *     which hides whenever the CPUs are busy with other work
- * @param diskAwaitMs a disk is slow when r_await or w_await reaches this...
+ * @param diskAwaitMs a disk is slow when r_await, w_await, d_await or f_await reaches this...
  * @param diskQueueSize ...while aqu-sz reaches this (%util alone means nothing on SSD/NVMe/virtio)
  * @param criticalPct iowait or pressure at which the incident is critical rather than a warning
  * @param minUpdateMs an update alert is sent at most this often, and only on change

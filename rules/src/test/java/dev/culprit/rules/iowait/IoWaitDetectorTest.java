@@ -187,6 +187,26 @@ class IoWaitDetectorTest {
     }
 
     @Test
+    void aDiskStalledOnDiscardsIsSlowThoughItsReadsAndWritesAreFast() {
+        List<Event> samples = new ArrayList<>();
+        for (int s = 0; s < 15; s++) {
+            samples.add(cpu(s, 3));
+            // fstrim on an SSD: 40 discards a second, each waiting 400 ms, 16 queued; no read or write to see
+            samples.add(new DiskSample("web1", "proc", s * 1000L, 1, "sda", 1000, 0, 2, 40, 0, 0, 8, 2_000_000,
+                    0, 0.5, 400, 0, 16, 100));
+        }
+
+        List<Alert> alerts = feed(samples);
+
+        assertThat(alerts).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+        Culprit sda = alerts.get(0).incident().culprits().get(0);
+        assertThat(sda.name()).isEqualTo("sda");
+        assertThat(sda.details()).containsEntry("why", "slow: await and queue at or above the rule's");
+        assertThat(sda.evidence()).containsEntry("discardAwaitMs", 400.0).containsEntry("discardsPerSec", 40.0);
+        assertThat(alerts.get(0).incident().summary()).contains("d_await 400.0 ms").contains("no process was charged");
+    }
+
+    @Test
     void aHighUtilFastDiskIsNotSlow() {
         List<Event> samples = new ArrayList<>();
         for (int s = 0; s < 15; s++) {

@@ -114,11 +114,13 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
      * 127.0.0.1 only and needs the data directory's key ({@link LocalFlink}).
      */
     static StreamExecutionEnvironment localFlink(Path dataDir) {
-        Configuration conf = new Configuration();
+        SavedJobState saved = SavedJobState.in(dataDir);
+        saved.pruneSuperseded();
+        Configuration conf = saved.settings();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         StreamExecutionEnvironment env = LocalFlink.environment(dataDir, conf);
-        // Checkpoints commit the source's Kafka offsets, so a restart resumes where it stopped.
+        // Checkpoints hold the detectors' memory and the source's Kafka offsets: a restart resumes where it stopped.
         env.enableCheckpointing(5_000);
         return env;
     }

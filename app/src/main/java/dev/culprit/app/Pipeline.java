@@ -59,7 +59,9 @@ public final class Pipeline implements AutoCloseable {
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
         AlertFeed feed = new AlertFeed(kafka, all);
-        reconcile(runtime);
+        if (SavedJobState.in(runtime.dataDir()).latest().isEmpty()) {
+            reconcile(runtime);
+        }
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(kafka, "culprit-detection"),
@@ -77,8 +79,9 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /**
-     * This run starts with no detector memory: what an earlier run left open is closed first, so
-     * that {@code culprit query incidents --open} shows only what this run sees going on.
+     * This run starts with no detector memory (no saved job state, or state of another build's
+     * shape): what an earlier run left open is closed first, so that
+     * {@code culprit query incidents --open} shows only what this run sees going on.
      */
     private static void reconcile(PipelineRuntime runtime) {
         List<Alert> closed = new IncidentStore(runtime.database()).resolveLeftOpen(System.currentTimeMillis());

@@ -57,6 +57,15 @@ public final class CulpritJob {
         this.rawEventSink = rawEventSink;
     }
 
+    /**
+     * The shape of the job's state ({@link StateFingerprint}): checkpoints of one shape resume a
+     * job of that shape only.
+     */
+    public static String stateFingerprint() {
+        return StateFingerprint.of(Event.class, RuleSet.class, IoWaitDetector.State.class, DosDetector.State.class,
+                MailAbuseDetector.State.class, IncidentLinker.Spans.class);
+    }
+
     public static WatermarkStrategy<Event> watermarks() {
         return WatermarkStrategy.<Event>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                 .withTimestampAssigner((event, recordTs) -> event.ts())
@@ -69,15 +78,18 @@ public final class CulpritJob {
             return env.fromData(JsonTypeInfo.of(RuleSet.class), rules).name("rules-at-start");
         }
         WatermarkStrategy<RuleSet> idleMostOfTheTime = WatermarkStrategy.<RuleSet>forMonotonousTimestamps().withIdleness(IDLENESS);
-        return env.fromSource(ruleUpdates, idleMostOfTheTime, "rule-updates", JsonTypeInfo.of(RuleSet.class));
+        return env.fromSource(ruleUpdates, idleMostOfTheTime, "rule-updates", JsonTypeInfo.of(RuleSet.class))
+                .uid("rule-updates");
     }
 
     public void build(StreamExecutionEnvironment env) {
-        DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class));
+        // Every stateful operator has a fixed uid, so that a restored checkpoint finds its state by name.
+        DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
+                .uid("host-events");
         if (rawEventSink != null) {
             // Straight after the source, so one host's events (Kafka key = host) reach one writer.
             events.filter(e -> !(e instanceof DeadLetter)).name("host-events-kept")
-                    .sinkTo(rawEventSink).name("raw-events");
+                    .sinkTo(rawEventSink).name("raw-events").uid("raw-events");
         }
 
         BroadcastStream<RuleSet> rulesInForce = ruleStream(env).broadcast(DetectorFunction.RULES);
@@ -88,7 +100,7 @@ public final class CulpritJob {
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
                 .process(new DetectorFunction<>(rules, r -> new IoWaitDetector(r.iowait())), JsonTypeInfo.of(Alert.class))
-                .name("iowait-detector");
+                .name("iowait-detector").uid("iowait-detector");
 
         DataStream<Alert> dosAlerts = events
                 .filter(e -> e instanceof ApacheStatus || e instanceof EvasiveEvent)
@@ -96,7 +108,7 @@ public final class CulpritJob {
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
                 .process(new DetectorFunction<>(rules, r -> new DosDetector(r.dos())), JsonTypeInfo.of(Alert.class))
-                .name("dos-detector");
+                .name("dos-detector").uid("dos-detector");
 
         DataStream<Alert> mailAlerts = events
                 .filter(e -> e instanceof PhpMail || e instanceof ApacheStatus)
@@ -104,21 +116,22 @@ public final class CulpritJob {
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
                 .process(new DetectorFunction<>(rules, r -> new MailAbuseDetector(r.mail())), JsonTypeInfo.of(Alert.class))
-                .name("mail-detector");
+                .name("mail-detector").uid("mail-detector");
 
         DataStream<Alert> alerts = ioWaitAlerts.union(dosAlerts, mailAlerts)
                 .keyBy(Alert::host, Types.STRING)
                 .process(new IncidentLinker(), JsonTypeInfo.of(Alert.class))
-                .name("incident-linker");
+                .name("incident-linker").uid("incident-linker");
         for (Sink<Alert> sink : alertSinks) {
-            alerts.sinkTo(sink).name(sink.getClass().getSimpleName());
+            String name = sink.getClass().getSimpleName();
+            alerts.sinkTo(sink).name(name).uid("alerts-to-" + name);
         }
         if (deadLetterSink != null) {
             events.filter(e -> e instanceof DeadLetter)
                     .map(e -> (DeadLetter) e, JsonTypeInfo.of(DeadLetter.class))
                     .name("dead-letters")
                     .sinkTo(deadLetterSink)
-                    .name("dead-letter-topic");
+                    .name("dead-letter-topic").uid("dead-letter-topic");
         }
     }
 }

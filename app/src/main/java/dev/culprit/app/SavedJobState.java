@@ -1,0 +1,108 @@
+package dev.culprit.app;
+
+import dev.culprit.jobs.CulpritJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+
+/**
+ * The detection job's checkpoints under the data directory ({@code checkpoints/SHAPE/JOB/chk-N}),
+ * kept when the job is stopped, so that the next run resumes with the detectors' memory: open
+ * incidents stay open and close when their condition does, scripts known to send mail are not new
+ * again, and Kafka is read on from where the checkpoint was taken. {@code SHAPE} is the state's
+ * {@link CulpritJob#stateFingerprint() fingerprint}: a build that keeps different state starts
+ * afresh rather than fail on state it cannot read.
+ */
+final class SavedJobState {
+
+    static final String DIRECTORY = "checkpoints";
+    private static final String METADATA = "_metadata";
+
+    private final Path shape;
+
+    private SavedJobState(Path shape) {
+        this.shape = shape;
+    }
+
+    static SavedJobState in(Path dataDir) {
+        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint()));
+    }
+
+    /** The newest complete checkpoint of this state shape: one whose metadata was written. */
+    Optional<Path> latest() {
+        if (!Files.isDirectory(shape)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.find(shape, 3, (path, attributes) ->
+                path.getFileName().toString().equals(METADATA) && attributes.isRegularFile())) {
+            return files.max(Comparator.comparingLong(SavedJobState::modified)).map(Path::getParent);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot look for saved job state in " + shape, e);
+        }
+    }
+
+    /**
+     * Removes what no run will resume from: other shapes' checkpoints and every job's but the one
+     * holding the latest checkpoint (a new run makes its own first checkpoint from scratch, so one
+     * earlier job is all that needs keeping).
+     */
+    void pruneSuperseded() {
+        Path all = shape.getParent();
+        Optional<Path> keep = latest().map(checkpoint -> checkpoint.getParent());
+        try (Stream<Path> shapes = Files.isDirectory(all) ? Files.list(all) : Stream.empty()) {
+            for (Path other : (Iterable<Path>) shapes::iterator) {
+                if (!other.equals(shape)) {
+                    deleteTree(other);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + all, e);
+        }
+        try (Stream<Path> jobs = Files.isDirectory(shape) ? Files.list(shape) : Stream.empty()) {
+            for (Path job : (Iterable<Path>) jobs::iterator) {
+                if (keep.map(k -> !k.equals(job)).orElse(true)) {
+                    deleteTree(job);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + shape, e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Checkpoints go here and are kept on stop; the latest, if any, is restored. */
+    Configuration settings() {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, shape.toAbsolutePath().toUri().toString());
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        latest().ifPresent(checkpoint -> {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, checkpoint.toAbsolutePath().toString());
+            // An operator a later build no longer has is no reason not to resume the others.
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        });
+        return conf;
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return Long.MIN_VALUE; // vanished while listed: never the latest
+        }
+    }
+}

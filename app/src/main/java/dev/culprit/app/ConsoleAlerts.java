@@ -38,17 +38,22 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         return printed.get();
     }
 
-    /** {@code 2026-11-29 21:30:11  FIRING    iowait  warning   web1  I/O wait on web1: ...  culprits: ...  (incident ...)} */
+    /**
+     * {@code 2026-11-29 21:30:11  RESOLVED  iowait  warning   web1  I/O wait on web1: ... [host sent nothing for 1m]  culprits: ...  (incident ...)}:
+     * a resolved alert says why it ended.
+     */
     public static String format(Alert alert, boolean colour) {
         var i = alert.incident();
         String culprits = i.culprits().isEmpty() ? "" : "  culprits: " + i.culprits().stream()
                 .limit(3).map(ConsoleAlerts::describe).collect(Collectors.joining("; "));
         String related = i.related().isEmpty() ? "" : "  related: " + TerminalText.printable(String.join(", ", i.related()));
-        String line = String.format(Locale.ROOT, "%s  %-8s  %-6s  %-8s  %s  %s%s  (incident %s)%s",
+        String ended = i.resolution() == null ? "" : " [" + TerminalText.printable(i.resolution()) + "]";
+        String line = String.format(Locale.ROOT, "%s  %-8s  %-6s  %-8s  %s  %s%s%s  (incident %s)%s",
                 TIME.format(Instant.ofEpochMilli(alert.ts())), alert.state().name(),
                 EventCodec.mapper().convertValue(i.kind(), String.class),
                 EventCodec.mapper().convertValue(i.severity(), String.class),
-                TerminalText.printable(i.host()), TerminalText.printable(i.summary()), culprits, TerminalText.printable(i.id()), related);
+                TerminalText.printable(i.host()), TerminalText.printable(i.summary()), ended, culprits,
+                TerminalText.printable(i.id()), related);
         if (!colour) {
             return line;
         }

@@ -172,6 +172,7 @@ public final class QueryCommand implements Callable<Integer> {
         m.put("open", i.open());
         m.put("startTs", i.start());
         m.put("endTs", i.end());
+        m.put("resolution", i.resolution());
         m.put("topCulprit", i.topCulpritName() == null ? null : Map.of("role", i.topCulpritRole(), "name", i.topCulpritName()));
         m.put("summary", i.summary());
         return m;
@@ -256,7 +257,8 @@ public final class QueryCommand implements Callable<Integer> {
         out.println("  host     " + TerminalText.printable(i.host()));
         out.println("  rule     " + TerminalText.printable(i.rule()));
         out.println("  start    " + Output.local(i.start()));
-        out.println("  end      " + (i.end() == null ? "open" : Output.local(i.end())));
+        out.println("  end      " + (i.end() == null ? "open" : Output.local(i.end())
+                + (i.resolution() == null ? "" : " (" + TerminalText.printable(i.resolution()) + ")")));
         out.println("  summary  " + TerminalText.printable(nullToEmpty(i.summary())));
         out.println();
         out.println("Culprits");

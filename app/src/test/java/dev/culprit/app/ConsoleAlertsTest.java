@@ -43,4 +43,15 @@ class ConsoleAlertsTest {
         assertThat(line).startsWith("\u001b[31m").endsWith("\u001b[0m");
         assertThat(line.chars().filter(c -> c == 0x1b)).hasSize(2);
     }
+
+    @Test
+    void aResolvedAlertSaysWhyItEnded() {
+        Incident incident = new Incident("web1", "iowait-detector", 90_000, 1, "web1-iowait-1", IncidentKind.IOWAIT,
+                Severity.WARNING, "iowait", 0, 20_000L, "host sent nothing for 1m", "I/O wait on web1: iowait up to 40.0%",
+                List.of(new Culprit("disk", "vda", Map.of("utilPct", 90.0))), List.of());
+
+        String line = ConsoleAlerts.format(new Alert("web1", "iowait-detector", 90_000, 1, Alert.State.RESOLVED, incident), false);
+
+        assertThat(line).contains("RESOLVED").contains("iowait up to 40.0% [host sent nothing for 1m]  culprits: disk vda");
+    }
 }

@@ -152,6 +152,10 @@ class QueryCommandTest {
         assertThat(longIowait.get("id").asText()).isEqualTo("long-iowait");
         assertThat(longIowait.get("open").asBoolean()).isTrue();
         assertThat(longIowait.get("end").isNull()).isTrue();
+        assertThat(longIowait.get("resolution").isNull()).isTrue();
+        assertThat(array).filteredOn(i -> !i.get("open").asBoolean())
+                .isNotEmpty()
+                .allSatisfy(i -> assertThat(i.get("resolution").asText()).isEqualTo("condition cleared"));
         assertThat(longIowait.get("topCulprit").get("name").asText()).isEqualTo("812 mariadbd");
         assertThat(Instant.parse(longIowait.get("start").asText()).toEpochMilli()).isEqualTo(now - 30 * HOUR);
     }

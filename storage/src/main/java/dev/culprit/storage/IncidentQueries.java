@@ -79,7 +79,7 @@ public final class IncidentQueries {
     /** Incidents matching the filter, newest start first. */
     public List<IncidentSummary> list(IncidentFilter filter) {
         StringBuilder sql = new StringBuilder(
-                "SELECT i.id, i.kind, i.severity, i.host, i.rule, i.start_ts, i.end_ts, i.summary, c.role, c.name "
+                "SELECT i.id, i.kind, i.severity, i.host, i.rule, i.start_ts, i.end_ts, i.resolution, i.summary, c.role, c.name "
                         + "FROM incidents i LEFT JOIN culprits c ON c.incident_id = i.id AND c.position = 0 WHERE TRUE");
         List<Object> params = new ArrayList<>();
         if (filter.since() != null) {
@@ -134,7 +134,7 @@ public final class IncidentQueries {
         Long endOrNull = rs.wasNull() ? null : end;
         return new IncidentSummary(rs.getString("id"), rs.getString("kind"), rs.getString("severity"),
                 rs.getString("host"), rs.getString("rule"), rs.getLong("start_ts"), endOrNull,
-                rs.getString("summary"), rs.getString("role"), rs.getString("name"));
+                rs.getString("resolution"), rs.getString("summary"), rs.getString("role"), rs.getString("name"));
     }
 
     /** One incident with its culprits, alert timeline and linked incidents; empty if no such id. */
@@ -158,7 +158,7 @@ public final class IncidentQueries {
     private Optional<IncidentDetail> find(Connection c, String id) throws SQLException {
         IncidentSummary incident;
         try (PreparedStatement st = c.prepareStatement(
-                "SELECT i.id, i.kind, i.severity, i.host, i.rule, i.start_ts, i.end_ts, i.summary, c.role, c.name "
+                "SELECT i.id, i.kind, i.severity, i.host, i.rule, i.start_ts, i.end_ts, i.resolution, i.summary, c.role, c.name "
                         + "FROM incidents i LEFT JOIN culprits c ON c.incident_id = i.id AND c.position = 0 WHERE i.id = ?")) {
             st.setString(1, id);
             try (ResultSet rs = st.executeQuery()) {

@@ -5,11 +5,13 @@ package dev.culprit.storage;
  * {@code critical}), so a row written by a newer Culprit still lists.
  *
  * @param end null while open
+ * @param resolution why it ended ("condition cleared", "host sent nothing for 1m", "pipeline
+ *     restarted"); null while open, and for incidents stored before Culprit recorded it
  * @param topCulpritRole null when the incident names no culprit
  * @param topCulpritName null when the incident names no culprit
  */
 public record IncidentSummary(String id, String kind, String severity, String host, String rule,
-                              long start, Long end, String summary, String topCulpritRole, String topCulpritName) {
+                              long start, Long end, String resolution, String summary, String topCulpritRole, String topCulpritName) {
 
     public boolean open() {
         return end == null;

@@ -27,6 +27,25 @@ record ProcessInterval(ProcessReading process, boolean exited, long readBytes, l
         return exited ? "X" : String.valueOf(process.stat().state());
     }
 
+    /**
+     * A figure beyond twice what the host's disks and page cache took in: not this process's I/O.
+     * Up to twice is what reading /proc non-atomically can make of a real writer's bytes (see
+     * {@link ProcessSampler}); beyond, the bytes are another interval's or another process's.
+     */
+    boolean impossibleWithin(HostIoCounters.Bound bound) {
+        return readBytes > 2 * bound.readBytes() || writeBytes > 2 * bound.writeBytes();
+    }
+
+    /** This interval with impossible figures dropped and the rest at most the bound; its waiting on the disk still holds. */
+    ProcessInterval within(HostIoCounters.Bound bound) {
+        return new ProcessInterval(process, exited, bounded(readBytes, bound.readBytes()), bounded(writeBytes, bound.writeBytes()),
+                blkioDelayMs);
+    }
+
+    private static long bounded(long bytes, long bound) {
+        return bytes > 2 * bound ? 0 : Math.min(bytes, bound);
+    }
+
     /** Worth sending: it moved bytes to or from a disk, or waited on one. */
     boolean touchedDisk() {
         return readBytes > 0 || writeBytes > 0 || inD() || (blkioDelayMs != null && blkioDelayMs > 0);

@@ -124,7 +124,7 @@ public final class ProcessSampler {
         OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
         double seconds = intervalMs / 1000.0;
         return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
-                p.pid(), p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
+                p.pid(), p.stat().startTicks() * ProcessIntervals.MS_PER_TICK, p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
                 intervalMs,
                 culprit.readBytes() / seconds, culprit.writeBytes() / seconds,
                 culprit.blkioDelayMs(), culprit.inD() ? 1 : 0,

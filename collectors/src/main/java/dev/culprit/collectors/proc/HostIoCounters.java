@@ -10,14 +10,14 @@ import java.util.Optional;
  * on their way to or from a block device, so in any interval the sum over all processes is at most
  * what the devices moved plus what is still waiting in the page cache.
  *
- * @param sectorsBySource sectors read and written per {@code /proc/diskstats} line (512 bytes each)
+ * @param sectorsByDevice sectors read and written per {@code /proc/diskstats} line (512 bytes each)
  * @param dirtyBytes {@code Dirty + Writeback} of {@code /proc/meminfo}: written by processes, not yet on a disk
  */
-record HostIoCounters(Map<String, Sectors> sectorsBySource, long dirtyBytes) {
+record HostIoCounters(Map<String, Sectors> sectorsByDevice, long dirtyBytes) {
 
     record Sectors(long read, long written) {}
 
-    /** The most a process can have read and written in the interval. */
+    /** What the host took in over an interval: the most all its processes together read and wrote, but for how /proc is read (see ProcessSampler). */
     record Bound(long readBytes, long writeBytes) {}
 
     private static final long SECTOR_BYTES = 512;
@@ -40,9 +40,9 @@ record HostIoCounters(Map<String, Sectors> sectorsBySource, long dirtyBytes) {
      * devices count the same bytes again as their disks, which loosens the bound and never
      * tightens it. Dirty growth is what processes wrote into the page cache that no disk has seen
      * yet; {@code cancelled} is what they wrote that no disk will ever see (truncated or deleted
-     * while dirty), summed over the processes. Writes to network file systems (NFS, FUSE) reach
-     * no block device once they leave the page cache, so a host writing there can see its writers'
-     * figures dropped; local disks are what Culprit watches.
+     * while dirty), summed over the processes. I/O to network file systems (NFS, FUSE) passes no
+     * block device, so a host busy there can see those figures dropped; local disks are what
+     * Culprit watches.
      *
      * <p>Empty when a device's counters went back or it disappeared (re-registered, hot-swapped):
      * its I/O in the interval is then unknown, and a bound without it could be too tight.
@@ -50,15 +50,15 @@ record HostIoCounters(Map<String, Sectors> sectorsBySource, long dirtyBytes) {
     Optional<Bound> boundSince(HostIoCounters before, long cancelledWriteBytes) {
         long read = 0;
         long written = 0;
-        for (Map.Entry<String, Sectors> was : before.sectorsBySource.entrySet()) {
-            Sectors now = sectorsBySource.get(was.getKey());
+        for (Map.Entry<String, Sectors> was : before.sectorsByDevice.entrySet()) {
+            Sectors now = sectorsByDevice.get(was.getKey());
             if (now == null || now.read < was.getValue().read || now.written < was.getValue().written) {
                 return Optional.empty();
             }
         }
-        for (Map.Entry<String, Sectors> now : sectorsBySource.entrySet()) {
+        for (Map.Entry<String, Sectors> now : sectorsByDevice.entrySet()) {
             // A device registered during the interval counted all of its I/O in it.
-            Sectors was = before.sectorsBySource.getOrDefault(now.getKey(), new Sectors(0, 0));
+            Sectors was = before.sectorsByDevice.getOrDefault(now.getKey(), new Sectors(0, 0));
             read += now.getValue().read - was.read;
             written += now.getValue().written - was.written;
         }

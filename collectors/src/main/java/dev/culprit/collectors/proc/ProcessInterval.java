@@ -5,8 +5,8 @@ import java.util.Comparator;
 /**
  * What one process did with the disk between two reads.
  *
- * @param exited the process was reaped during the interval; its bytes are what its parent
- *     inherited from it beyond the counters last seen on the child
+ * @param exited the process was reaped during the interval; its bytes are what its reaper
+ *     inherited beyond the counters last seen on it and on everything that vanished with it
  * @param blkioDelayMs time blocked on block I/O, or null when delay accounting is off (or for an
  *     exited process, whose last delay is not inherited by anyone)
  */

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * full rate when it wrote nothing we know of. Its D state and block-I/O delay are its own and still
  * count. Dropped figures are counted ({@link #ratesAboveDiskBound()}). Without both files there is
  * no bound and nothing is changed. A writer that starts just as an interval ends can lose that
- * interval's figure; NFS or FUSE writers, whose bytes reach no block device, can lose theirs.
+ * interval's figure; processes reading or writing NFS or FUSE files, whose bytes pass no block
+ * device, can lose theirs.
  */
 public final class ProcessSampler {
 
@@ -124,7 +125,8 @@ public final class ProcessSampler {
         OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
         double seconds = intervalMs / 1000.0;
         return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
-                p.pid(), p.stat().startTicks() * ProcessIntervals.MS_PER_TICK, p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
+                p.pid(), p.stat().startTicks() * ProcessIntervals.MS_PER_TICK,
+                p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
                 intervalMs,
                 culprit.readBytes() / seconds, culprit.writeBytes() / seconds,
                 culprit.blkioDelayMs(), culprit.inD() ? 1 : 0,

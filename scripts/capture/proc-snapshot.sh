@@ -7,7 +7,7 @@
 # Usage (library):     source proc-snapshot.sh; proc_snapshot OUT_DIR [PID ...]
 #
 # What is copied (verbatim, with `cat`, binary-safe):
-#   OUT/stat OUT/diskstats OUT/uptime OUT/mounts OUT/pressure/io (if present)
+#   OUT/stat OUT/diskstats OUT/meminfo OUT/uptime OUT/mounts OUT/pressure/io (if present)
 #   OUT/self/mountinfo  (from /proc/self/mountinfo)
 #   OUT/1/mountinfo     (from /proc/1/mountinfo)
 #   OUT/PID/{stat,io,status,comm,cmdline,cgroup}   for every PID given
@@ -88,6 +88,7 @@ proc_snapshot() {
   _ps_copy /proc/uptime "$out/uptime"
   _ps_copy /proc/stat "$out/stat"
   _ps_copy /proc/diskstats "$out/diskstats"
+  _ps_copy /proc/meminfo "$out/meminfo"
   if [[ -e /proc/pressure/io ]]; then
     _ps_copy /proc/pressure/io "$out/pressure/io" || true
   fi

@@ -119,8 +119,10 @@ public final class CollectCommand implements Callable<Integer> {
                     + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
             stop.await(duration);
             err.printf("culprit: %d line(s) read, %d unparseable and %d /proc read(s) failed (sent to culprit.deadletter), "
+                    + "%d process I/O figure(s) above the disks' bound left out, "
                     + "%d sample(s) dropped, %d record(s) shipped%n", collector.linesRead(), collector.unparseableLines(),
-                    collector.unreadableProcFiles(), collector.droppedSamples(), collector.shippedRecords());
+                    collector.unreadableProcFiles(), collector.processRatesAboveDiskBound(), collector.droppedSamples(),
+                    collector.shippedRecords());
         } finally {
             if (archive != null) {
                 archive.close();

@@ -45,6 +45,7 @@ public final class Collector implements AutoCloseable {
     private final List<AutoCloseable> sources = new ArrayList<>();
     private final List<TailedLogSource> logs = new ArrayList<>();
     private final List<HostSampler> hosts = new ArrayList<>();
+    private final List<ProcessSampler> processes = new ArrayList<>();
 
     private Collector(BatchSink sink, Map<String, FilePosition> resume, Spool spool, KafkaShipper shipper) {
         this.sink = sink;
@@ -90,6 +91,7 @@ public final class Collector implements AutoCloseable {
             sampler.start(collector.samples);
             collector.sources.add(sampler);
             collector.hosts.add(hostSampler);
+            collector.processes.add(processSampler);
         }
         if (sources.apache().enabled()) {
             ApacheStatusSource status = new ApacheStatusSource(
@@ -150,6 +152,11 @@ public final class Collector implements AutoCloseable {
     /** Host-wide /proc files (stat, diskstats, uptime, pressure) that could not be read or parsed, each a dead letter. */
     public long unreadableProcFiles() {
         return hosts.stream().mapToLong(HostSampler::unreadableFiles).sum();
+    }
+
+    /** Process I/O figures dropped for being far above what the host's disks and page cache took in (inherited accounting). */
+    public long processRatesAboveDiskBound() {
+        return processes.stream().mapToLong(ProcessSampler::ratesAboveDiskBound).sum();
     }
 
     public long droppedSamples() {

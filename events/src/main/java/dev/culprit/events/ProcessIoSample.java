@@ -1,11 +1,17 @@
 package dev.culprit.events;
 
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.List;
 
 /**
  * One process's block I/O over one sampling interval. Only processes that did I/O or sat in
  * state {@code D} are sampled.
  *
+ * @param startedMsAfterBoot when the process started, in milliseconds after the host booted
+ *     ({@code starttime}, field 22 of {@code /proc/PID/stat}, × 10 ms): the same in every sample
+ *     of one process, and with the pid it tells it from a later process given the same pid. Null
+ *     in archives written before it was sent.
  * @param blkioDelayMs growth of {@code delayacct_blkio_ticks} (field 42 of {@code /proc/PID/stat})
  *     in milliseconds; null when the kernel's delay accounting is off and the field is always 0
  * @param dStateSamples how many of the interval's reads found the process in state {@code D}
@@ -15,7 +21,10 @@ import java.util.List;
  */
 public record ProcessIoSample(
         String host, String source, long ts, int v,
-        int pid, int ppid, String comm, String cmdline, String state,
+        int pid,
+        // Archives from before this field lack it; the codec otherwise wants every field present.
+        @JacksonInject(useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE) Long startedMsAfterBoot,
+        int ppid, String comm, String cmdline, String state,
         long intervalMs,
         double readBytesPerSec, double writeBytesPerSec,
         Long blkioDelayMs, int dStateSamples,

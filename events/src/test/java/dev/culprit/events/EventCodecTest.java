@@ -22,7 +22,7 @@ class EventCodecTest {
                 new CpuSample("web1", "proc", TS, 1, 1000, 30.0, 2.5, 7.5, 12.5, 0.5, 47.0, 3.2, 1.1, 120L),
                 new CpuSample("web1", "proc", TS, 1, 1000, 1, 0, 1, 0, 0, 98, null, null, null),
                 new DiskSample("web1", "proc", TS, 1, "sda", 1000, 1, 250, 12, 3, 4, 256_000, 6_144, 0.5, 12.25, 0.75, 1.5, 3.1, 99.0),
-                new ProcessIoSample("web1", "proc", TS, 1, 4211, 4200, "dd", "dd if=/dev/zero of=/var/tmp/x", "D",
+                new ProcessIoSample("web1", "proc", TS, 1, 4211, 3_811_230L, 4200, "dd", "dd if=/dev/zero of=/var/tmp/x", "D",
                         1000, 0, 1.2e8, null, 3, "/user.slice", null, List.of("sda"), List.of("/var/tmp/x")),
                 new ApacheStatus("web1", "apache", TS, 1, "http://127.0.0.1/server-status", true, null,
                         3600L, 123_456L, 250.0, 150, 0, Map.of("sending", 140, "reading", 10),
@@ -115,6 +115,32 @@ class EventCodecTest {
                 .isInstanceOf(EventFormatException.class)
                 .hasMessageContaining("'v'")
                 .hasMessageContaining("7");
+    }
+
+    @Test
+    void aProcessSampleFromAnArchiveWrittenBeforeStartTimesWereSentStillReads() {
+        // a line of app/src/main/resources/scenarios/iowait.jsonl.gz, as the collector wrote it then
+        String json = "{\"host\":\"demo-iowait\",\"source\":\"proc\",\"ts\":1795986644868,\"v\":1,\"pid\":26867,"
+                + "\"ppid\":26764,\"comm\":\"timeout\",\"cmdline\":\"timeout 30 bash -c while :; do dd ...; done\","
+                + "\"state\":\"X\",\"intervalMs\":1000,\"readBytesPerSec\":1105920.0,\"writeBytesPerSec\":3.4360942592E10,"
+                + "\"blkioDelayMs\":null,\"dStateSamples\":0,\"cgroup\":\"/process_api/34a3c9018195407a9879beeb692d214c\","
+                + "\"containerId\":null,\"disks\":[],\"files\":[]}";
+
+        ProcessIoSample sample = EventCodec.decode(json, ProcessIoSample.class);
+
+        assertThat(sample.pid()).isEqualTo(26867);
+        assertThat(sample.startedMsAfterBoot()).as("unknown, not 0 ms after boot").isNull();
+        assertThat(sample.comm()).isEqualTo("timeout");
+    }
+
+    @Test
+    void aProcessSampleStillNeedsItsOtherFields() {
+        String json = EventCodec.encodeToString(new ProcessIoSample("web1", "proc", TS, 1, 4211, 3_811_230L, 4200, "dd",
+                "dd", "R", 1000, 0, 1.2e8, null, 0, "/", null, List.of(), List.of())).replace("\"ppid\":4200,", "");
+
+        assertThatThrownBy(() -> EventCodec.decode(json, ProcessIoSample.class))
+                .isInstanceOf(EventFormatException.class)
+                .hasMessageContaining("'ppid'");
     }
 
     @Test

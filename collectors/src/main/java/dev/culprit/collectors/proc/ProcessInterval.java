@@ -5,8 +5,8 @@ import java.util.Comparator;
 /**
  * What one process did with the disk between two reads.
  *
- * @param exited the process was reaped during the interval; its bytes are what its parent
- *     inherited from it beyond the counters last seen on the child
+ * @param exited the process was reaped during the interval; its bytes are what its reaper
+ *     inherited beyond the counters last seen on it and on everything that vanished with it
  * @param blkioDelayMs time blocked on block I/O, or null when delay accounting is off (or for an
  *     exited process, whose last delay is not inherited by anyone)
  */
@@ -25,6 +25,25 @@ record ProcessInterval(ProcessReading process, boolean exited, long readBytes, l
 
     String state() {
         return exited ? "X" : String.valueOf(process.stat().state());
+    }
+
+    /**
+     * A figure beyond twice what the host's disks and page cache took in: not this process's I/O.
+     * Up to twice is what reading /proc non-atomically can make of a real writer's bytes (see
+     * {@link ProcessSampler}); beyond, the bytes are another interval's or another process's.
+     */
+    boolean impossibleWithin(HostIoCounters.Bound bound) {
+        return readBytes > 2 * bound.readBytes() || writeBytes > 2 * bound.writeBytes();
+    }
+
+    /** This interval with impossible figures dropped and the rest at most the bound; its waiting on the disk still holds. */
+    ProcessInterval within(HostIoCounters.Bound bound) {
+        return new ProcessInterval(process, exited, bounded(readBytes, bound.readBytes()), bounded(writeBytes, bound.writeBytes()),
+                blkioDelayMs);
+    }
+
+    private static long bounded(long bytes, long bound) {
+        return bytes > 2 * bound ? 0 : Math.min(bytes, bound);
     }
 
     /** Worth sending: it moved bytes to or from a disk, or waited on one. */

@@ -26,6 +26,21 @@ import org.slf4j.LoggerFactory;
  * waited on one are not sent, so a host's thousands of idle processes cost nothing downstream.
  *
  * <p>The interval is measured by {@code /proc/uptime}, as in {@link HostSampler}.
+ *
+ * <p>No process is reported with more bytes than the host's block devices and page cache took in
+ * over the interval ({@link HostIoCounters#boundSince}: Σ Δ sectors of every {@code /proc/diskstats}
+ * line × 512, plus for writes the growth of {@code Dirty + Writeback} in {@code /proc/meminfo} and
+ * the cancelled write bytes). Those files and each process's {@code io} are read at different
+ * moments of a scan that takes a while, and O_DIRECT bytes count in {@code io} when submitted but in
+ * the sectors when done, so a real writer's figure can come out a little above the bound (1 % and
+ * more with dd at 2 GB/s here): up to twice the bound it is clamped to the bound. Beyond twice, it
+ * is accounting the process inherited from descendants we never saw, not its I/O: it is dropped,
+ * not clamped, because a clamped figure would still name the process as a writer at the disks'
+ * full rate when it wrote nothing we know of. Its D state and block-I/O delay are its own and still
+ * count. Dropped figures are counted ({@link #ratesAboveDiskBound()}). Without both files there is
+ * no bound and nothing is changed. A writer that starts just as an interval ends can lose that
+ * interval's figure; processes reading or writing NFS or FUSE files, whose bytes pass no block
+ * device, can lose theirs.
  */
 public final class ProcessSampler {
 
@@ -40,6 +55,8 @@ public final class ProcessSampler {
 
     private ProcessTable previous;
     private long unparseableProcesses;
+    private long ratesAboveDiskBound;
+    private boolean hostIoWarned;
 
     public ProcessSampler(Path procRoot, String host, Clock clock, int top) {
         if (top < 1) {
@@ -66,7 +83,12 @@ public final class ProcessSampler {
         if (intervalMs <= 0) {
             return List.of();
         }
+        Optional<HostIoCounters.Bound> bound = before.hostIo() == null || current.hostIo() == null
+                ? Optional.empty()
+                : current.hostIo().boundSince(before.hostIo(), ProcessIntervals.cancelledWriteBytes(before, current));
         List<ProcessInterval> culprits = ProcessIntervals.between(before, current).stream()
+                .map(interval -> bound.map(b -> withinBound(interval, b)).orElse(interval))
+                .filter(ProcessInterval::touchedDisk)
                 .sorted(ProcessInterval.CULPRIT_FIRST)
                 .limit(top)
                 .toList();
@@ -82,13 +104,29 @@ public final class ProcessSampler {
         return unparseableProcesses;
     }
 
+    /**
+     * Process intervals that claimed more than twice the bytes the host's disks and page cache took
+     * in, and were reported without them.
+     */
+    public long ratesAboveDiskBound() {
+        return ratesAboveDiskBound;
+    }
+
+    private ProcessInterval withinBound(ProcessInterval interval, HostIoCounters.Bound bound) {
+        if (interval.impossibleWithin(bound)) {
+            ratesAboveDiskBound++;
+        }
+        return interval.within(bound);
+    }
+
     private ProcessIoSample toSample(ProcessInterval culprit, long ts, long intervalMs, MountedDisks mounted) {
         ProcessReading p = culprit.process();
         // An exited process has no fds left to look at.
         OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
         double seconds = intervalMs / 1000.0;
         return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
-                p.pid(), p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
+                p.pid(), p.stat().startTicks() * ProcessIntervals.MS_PER_TICK,
+                p.stat().ppid(), p.stat().comm(), p.cmdline(), culprit.state(),
                 intervalMs,
                 culprit.readBytes() / seconds, culprit.writeBytes() / seconds,
                 culprit.blkioDelayMs(), culprit.inD() ? 1 : 0,
@@ -99,6 +137,7 @@ public final class ProcessSampler {
     private ProcessTable read() {
         long ts = clock.millis();
         long uptimeMs = Math.round(Double.parseDouble(requiredText("uptime").trim().split("\\s+")[0]) * 1000);
+        HostIoCounters hostIo = hostIo();
         Map<Integer, ProcessReading> processes = new HashMap<>();
         Set<Integer> listed = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, ProcessSampler::isPidDir)) {
@@ -109,7 +148,23 @@ public final class ProcessSampler {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + procRoot, e);
         }
-        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(processes));
+        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(processes), hostIo);
+    }
+
+    /** Null when diskstats or meminfo is unreadable or does not parse: that interval has no bound. */
+    private HostIoCounters hostIo() {
+        try {
+            return HostIoCounters.parse(requiredText("diskstats"), requiredText("meminfo"));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            // HostSampler reads diskstats too and sends a bad one as a dead letter; here it only
+            // costs the bound, said once.
+            if (!hostIoWarned) {
+                hostIoWarned = true;
+                LOG.warn("no bound on process I/O rates while /proc/diskstats or /proc/meminfo cannot be read: {}",
+                        e.getMessage());
+            }
+            return null;
+        }
     }
 
     private Optional<ProcessReading> readProcess(Path pidDir) {

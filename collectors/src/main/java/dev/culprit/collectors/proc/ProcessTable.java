@@ -10,9 +10,10 @@ import java.util.Set;
  * @param processes those whose {@code stat} and {@code io} could be read
  * @param listed every pid directory present, read or not
  * @param delayAccounting whether field 42 of {@code /proc/PID/stat} is being counted
+ * @param hostIo the host's disk and page-cache counters, read just before the processes; null when unreadable
  */
 record ProcessTable(long ts, long uptimeMs, Map<Integer, ProcessReading> processes, Set<Integer> listed,
-                    boolean delayAccounting) {
+                    boolean delayAccounting, HostIoCounters hostIo) {
 
     /** {@code process} (seen in an earlier table) is gone: its pid is unlisted or now another process's. */
     boolean lost(ProcessReading process) {

@@ -86,7 +86,7 @@ class ProcCountersTest {
                 ddWrite.snapshot("t1").resolve(ddWrite.pid("cpu-bystander-sha256sum") + "/io")));
 
         // rchar: 309759884, read_bytes: 0
-        assertThat(bystander).isEqualTo(new ProcIo(0, 0));
+        assertThat(bystander).isEqualTo(new ProcIo(0, 0, 0));
     }
 
     @Test

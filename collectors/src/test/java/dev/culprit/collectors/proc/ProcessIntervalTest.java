@@ -11,7 +11,7 @@ class ProcessIntervalTest {
     private static ProcessReading reading(String scenario, String snapshot, String role) {
         CapturedScenario captured = CapturedScenario.named(scenario);
         ProcStat stat = ProcStat.parse(CapturedScenario.read(captured.snapshot(snapshot).resolve(captured.pid(role) + "/stat")));
-        return new ProcessReading(stat, new ProcIo(0, 0), "", new ProcessCgroup("/", null));
+        return new ProcessReading(stat, new ProcIo(0, 0, 0), "", new ProcessCgroup("/", null));
     }
 
     private static List<String> ranked(ProcessInterval... intervals) {
@@ -42,5 +42,22 @@ class ProcessIntervalTest {
         assertThat(ranked(running, inD)).containsExactly("fio", "dd");
         assertThat(running.touchedDisk()).as("state R and no bytes").isFalse();
         assertThat(inD.touchedDisk()).isTrue();
+    }
+
+    @Test
+    void aFigureSlightlyAboveTheDisksBoundIsClampedAndOneFarAboveIsDropped() {
+        ProcessReading dd = reading("dd-write", "t1", "dd");
+        HostIoCounters.Bound disksTookIn = new HostIoCounters.Bound(1_000_000, 870_000_000);
+
+        // dd-write's real 870,346,752 B against a bound read 0.04 % lower, as a non-atomic read can make it
+        ProcessInterval skewed = new ProcessInterval(dd, false, 0, 870_346_752, null);
+        ProcessInterval inherited = new ProcessInterval(dd, true, 3_000_000, 34_360_942_592L, null);
+
+        assertThat(skewed.impossibleWithin(disksTookIn)).isFalse();
+        assertThat(skewed.within(disksTookIn).writeBytes()).isEqualTo(870_000_000);
+        assertThat(inherited.impossibleWithin(disksTookIn)).isTrue();
+        assertThat(inherited.within(disksTookIn)).extracting(ProcessInterval::readBytes, ProcessInterval::writeBytes)
+                .containsExactly(0L, 0L);
+        assertThat(inherited.within(disksTookIn).touchedDisk()).as("nothing left to send").isFalse();
     }
 }

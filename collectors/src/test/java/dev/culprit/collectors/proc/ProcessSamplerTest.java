@@ -59,6 +59,7 @@ class ProcessSamplerTest {
         assertThat(dd.comm()).isEqualTo("dd");
         assertThat(dd.cmdline()).isEqualTo("dd if=/dev/zero of=/var/tmp/culprit-dd bs=1M count=10740 oflag=direct");
         assertThat(dd.ppid()).isEqualTo(ddWrite.pid("dd-parent-bash"));
+        assertThat(dd.startedMsAfterBoot()).as("stat field 22: 47318 ticks of 10 ms").isEqualTo(473_180L);
         assertThat(dd.intervalMs()).isEqualTo(1000);
         assertThat(dd.writeBytesPerSec()).isCloseTo(870_346_752, within(1e-6));
         assertThat(dd.readBytesPerSec()).isZero();

@@ -15,6 +15,9 @@ import java.util.stream.Collectors;
  * block-I/O delay when the kernel's delay accounting is on, otherwise by bytes moved per second
  * and then by time in state D. A process that only read cached data (rchar without read_bytes)
  * never reaches here: the collector sends block I/O only.
+ *
+ * <p>A process is its pid and its start time: a pid the kernel gave to a new process in the window
+ * (a loop's next dd, a restarted worker) is another culprit, not one with two processes' bytes.
  */
 final class ProcessRanking {
 
@@ -24,11 +27,15 @@ final class ProcessRanking {
     private record Totals(ProcessIoSample latest, ProcessIoSample withFiles, double bytesPerSec, double readPerSec, double writePerSec,
                           long delayMs, boolean delayKnown, int dSamples, int samples) {}
 
+    /** Who a sample is about; the start is null in archives from before it was sent, and then the pid alone is all we know. */
+    private record ProcessKey(int pid, Long startedMsAfterBoot) {}
+
     static List<Culprit> topCulprits(Collection<ProcessIoSample> window, int limit) {
-        Map<Integer, List<ProcessIoSample>> byPid = window.stream()
-                .collect(Collectors.groupingBy(ProcessIoSample::pid, LinkedHashMap::new, Collectors.toList()));
+        Map<ProcessKey, List<ProcessIoSample>> byProcess = window.stream()
+                .collect(Collectors.groupingBy(s -> new ProcessKey(s.pid(), s.startedMsAfterBoot()),
+                        LinkedHashMap::new, Collectors.toList()));
         List<Totals> totals = new ArrayList<>();
-        for (List<ProcessIoSample> samples : byPid.values()) {
+        for (List<ProcessIoSample> samples : byProcess.values()) {
             ProcessIoSample latest = samples.get(samples.size() - 1);
             // A writer that exited in its last interval has no open files left: its disk is in an earlier sample.
             ProcessIoSample withFiles = latest;
@@ -67,6 +74,10 @@ final class ProcessRanking {
         }
         Map<String, String> details = new LinkedHashMap<>();
         details.put("cmdline", p.cmdline());
+        if (p.startedMsAfterBoot() != null) {
+            // two culprits named by one pid are told apart by this
+            details.put("startedMsAfterBoot", Long.toString(p.startedMsAfterBoot()));
+        }
         if (p.cgroup() != null) {
             details.put("cgroup", p.cgroup());
         }

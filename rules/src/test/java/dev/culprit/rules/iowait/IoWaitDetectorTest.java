@@ -29,7 +29,7 @@ class IoWaitDetectorTest {
     }
 
     private static ProcessIoSample writer(long second, int pid, String comm, double bytesPerSec, String disk) {
-        return new ProcessIoSample("web1", "proc", second * 1000, 1, pid, 1, comm, comm, "D", 1000, 0, bytesPerSec,
+        return new ProcessIoSample("web1", "proc", second * 1000, 1, pid, 1_000L * pid, 1, comm, comm, "D", 1000, 0, bytesPerSec,
                 null, 1, null, null, disk == null ? List.of() : List.of(disk), List.of());
     }
 

@@ -7,6 +7,7 @@ import dev.culprit.collectors.proc.HostSampler;
 import dev.culprit.collectors.proc.ProcessSampler;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Culprit;
+import dev.culprit.events.DiskSample;
 import dev.culprit.events.Event;
 import dev.culprit.events.ProcessIoSample;
 import dev.culprit.rules.Detector;
@@ -132,6 +133,31 @@ class IoWaitScenarioTest {
                     .extracting(Culprit::name).containsExactly("vda");
         }
         assertThat(alerts.get(alerts.size() - 1).incident().resolution()).isNotNull();
+    }
+
+    @Test
+    void noProcessInTheShippedScenarioWritesFasterThanItsDisksAndPageCacheCouldTakeIn() {
+        List<Event> events = EventArchive.read(getClass().getResourceAsStream("/scenarios/iowait.jsonl.gz"), "iowait");
+        java.util.TreeMap<Long, Double> diskBytesPerSec = new java.util.TreeMap<>();
+        for (Event e : events) {
+            if (e instanceof DiskSample d) {
+                diskBytesPerSec.merge(d.ts(), d.writeKbPerSec() * 1024, Double::sum);
+            }
+        }
+        List<ProcessIoSample> processes = events.stream()
+                .filter(e -> e instanceof ProcessIoSample).map(e -> (ProcessIoSample) e).toList();
+
+        assertThat(processes).isNotEmpty();
+        // dd writes O_DIRECT: nothing waits in the page cache, so what processes write is what the disk took.
+        assertThat(processes).allSatisfy(p -> assertThat(p.writeBytesPerSec())
+                .as("%s %s at %d", p.pid(), p.comm(), p.ts())
+                .isLessThanOrEqualTo(2 * sameTick(diskBytesPerSec, p.ts()) + 64 * 1024 * 1024));
+    }
+
+    /** The disks' figure of the tick a process sample belongs to: read within the same second. */
+    private static double sameTick(java.util.TreeMap<Long, Double> byTs, long ts) {
+        var before = byTs.floorEntry(ts);
+        return before != null && ts - before.getKey() < 500 ? before.getValue() : 0.0;
     }
 
     /** The wall clock of the moment each snapshot was read. */

@@ -1,6 +1,6 @@
 package dev.culprit.app;
 
-import dev.culprit.collectors.config.Durations;
+import dev.culprit.events.text.Durations;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentSpan;

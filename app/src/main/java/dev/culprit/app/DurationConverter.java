@@ -1,6 +1,6 @@
 package dev.culprit.app;
 
-import dev.culprit.collectors.config.Durations;
+import dev.culprit.events.text.Durations;
 import java.time.Duration;
 import picocli.CommandLine;
 

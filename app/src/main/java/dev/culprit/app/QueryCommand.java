@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.culprit.collectors.config.Durations;
+import dev.culprit.events.text.Durations;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.storage.IncidentDetail;
 import dev.culprit.storage.IncidentFilter;

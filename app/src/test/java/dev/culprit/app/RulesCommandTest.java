@@ -58,7 +58,7 @@ class RulesCommandTest {
         assertThat(err.toString().lines()).containsExactly(
                 dir.resolve("dos.yaml") + ":4: unknown key 'saturation' under thresholds "
                         + "(known: rateFactor, minRequestsPerSec, saturationPct, deniedPerSec)",
-                dir.resolve("iowait.yaml") + ":2: for: expected a duration with a unit, e.g. 10s (units: ms, s, m, h), got 10",
+                dir.resolve("iowait.yaml") + ":2: for: expected a duration with a unit, e.g. 10s (units: ms, s, m, h, d), got 10",
                 dir.resolve("iowait.yaml") + ":4: thresholds.iowaitPct: expected a percentage from 0 to 100, got 120",
                 "culprit rules check: 3 mistakes in 2 files");
     }

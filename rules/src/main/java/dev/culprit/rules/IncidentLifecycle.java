@@ -3,7 +3,7 @@ package dev.culprit.rules;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Incident;
 import dev.culprit.events.Schema;
-import dev.culprit.rules.files.DurationText;
+import dev.culprit.events.text.Durations;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Optional;
@@ -90,7 +90,7 @@ public record IncidentLifecycle(Long breachSince, Long clearSince, Incident open
                      Long breachBegan, Timing timing, Draft draft) {
         Long heardAt = heard == Heard.EVENT ? Long.valueOf(now) : lastHeard;
         if (open != null && heard == Heard.TIME_ONLY && lastHeard != null && now - lastHeard >= timing.silenceMs()) {
-            String why = "host sent nothing for " + DurationText.of(timing.silenceMs());
+            String why = "host sent nothing for " + Durations.of(timing.silenceMs());
             Incident closed = draft.draw(open.start(), lastHeard, why);
             return new Step(new IncidentLifecycle(null, null, null, now, heardAt),
                     Optional.of(new Alert(host, source, now, Schema.VERSION, Alert.State.RESOLVED, closed)));

@@ -1,5 +1,6 @@
 package dev.culprit.collectors.config;
 
+import dev.culprit.events.text.Durations;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.culprit.collectors.apache.ApacheStatusSettings;
 import java.net.URI;

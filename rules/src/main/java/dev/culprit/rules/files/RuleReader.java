@@ -1,10 +1,12 @@
 package dev.culprit.rules.files;
 
+import dev.culprit.events.text.Durations;
 import dev.culprit.rules.files.YamlTree.Entry;
 import dev.culprit.rules.files.YamlTree.Mapping;
 import dev.culprit.rules.files.YamlTree.Node;
 import dev.culprit.rules.files.YamlTree.Scalar;
 import dev.culprit.rules.files.YamlTree.Sequence;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -138,14 +140,15 @@ final class RuleReader {
         }
         Node node = entry.value();
         if (node instanceof Scalar s && s.value() instanceof Number) {
-            problem(entry, path + ": expected a duration with a unit, e.g. " + s.value() + "s (units: ms, s, m, h), got "
-                    + s.value());
+            problem(entry, path + ": expected a duration with a unit, e.g. " + s.value() + "s (units: " + Durations.UNITS
+                    + "), got " + s.value());
             return fallbackMs;
         }
-        long millis = node instanceof Scalar s && s.value() instanceof String t ? DurationText.millis(t) : -1;
+        long millis = node instanceof Scalar s && s.value() instanceof String t
+                ? Durations.read(t).map(Duration::toMillis).orElse(-1L) : -1;
         if (millis < 0) {
-            problem(entry, path + ": expected a duration such as " + DurationText.of(fallbackMs)
-                    + " (units: ms, s, m, h), got " + describe(node));
+            problem(entry, path + ": expected a duration such as " + Durations.of(fallbackMs)
+                    + " (units: " + Durations.UNITS + "), got " + describe(node));
             return fallbackMs;
         }
         if (millis == 0 && !zeroAllowed) {

@@ -251,8 +251,8 @@ class RuleFilesTest {
 
         assertThat(problems()).containsExactly(
                 at("dos.yaml", 2) + "name: expected a name for alerts to show, e.g. 'dos', got a list",
-                at("dos.yaml", 3) + "for: expected a duration with a unit, e.g. 10s (units: ms, s, m, h), got 10",
-                at("dos.yaml", 4) + "cooldown: expected a duration such as 1m (units: ms, s, m, h), got 'ten seconds'",
+                at("dos.yaml", 3) + "for: expected a duration with a unit, e.g. 10s (units: ms, s, m, h, d), got 10",
+                at("dos.yaml", 4) + "cooldown: expected a duration such as 1m (units: ms, s, m, h, d), got 'ten seconds'",
                 at("dos.yaml", 5) + "topClients: expected a whole number of at least 1, got 2.5",
                 at("dos.yaml", 7) + "thresholds.rateFactor: expected a number, got 'five'",
                 at("dos.yaml", 8) + "thresholds.minRequestsPerSec: expected a number, got '200'",
@@ -414,7 +414,7 @@ class RuleFilesTest {
                 """))
                 .isInstanceOfSatisfying(RuleFileException.class, e -> assertThat(e.problems())
                         .extracting(RuleProblem::toString).containsExactly(
-                                "rules/mail.yaml:2: window: expected a duration with a unit, e.g. 10s (units: ms, s, m, h), got 10",
+                                "rules/mail.yaml:2: window: expected a duration with a unit, e.g. 10s (units: ms, s, m, h, d), got 10",
                                 "rules/mail.yaml:4: thresholds.mailsPerMinute: expected a whole number, got 'lots'",
                                 "rules/mail.yaml:5: unknown key 'subjects' under thresholds (known: mailsPerMinute, "
                                         + "recipientsPerWindow, recipientsPerMail, sameSubject, newScriptMails)"));

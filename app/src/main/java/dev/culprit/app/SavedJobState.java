@@ -1,5 +1,6 @@
 package dev.culprit.app;
 
+import dev.culprit.events.access.OwnerOnlyFile;
 import dev.culprit.jobs.CulpritJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,8 @@ final class SavedJobState {
 
     /** Checkpoints go here and are kept on stop; the latest, if any, is restored. */
     Configuration settings() {
+        // The detectors' memory names the same scripts, clients and processes as the database: owner only.
+        OwnerOnlyFile.privateDirectory(shape.getParent());
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, shape.toAbsolutePath().toUri().toString());
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

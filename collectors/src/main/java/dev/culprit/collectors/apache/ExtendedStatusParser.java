@@ -1,10 +1,11 @@
 package dev.culprit.collectors.apache;
 
-import dev.culprit.collectors.apache.HtmlTables.Cell;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
 
 /**
  * Reads the per-worker table of mod_status's HTML page (shown with {@code ExtendedStatus On}):
@@ -26,8 +27,13 @@ public final class ExtendedStatusParser {
 
     private ExtendedStatusParser() {}
 
+    /** One table cell as a reader sees it: text with entities decoded and whitespace collapsed. */
+    private record Cell(String text, boolean header) {}
+
     public static List<WorkerRequest> parse(String html) {
-        for (List<List<Cell>> table : HtmlTables.read(html)) {
+        // jsoup reads HTML as browsers do, cut-off or garbled pages included.
+        for (Element element : Jsoup.parse(html).select("table")) {
+            List<List<Cell>> table = rows(element);
             for (int r = 0; r < table.size(); r++) {
                 Columns columns = Columns.of(table.get(r));
                 if (columns != null) {
@@ -36,6 +42,21 @@ public final class ExtendedStatusParser {
             }
         }
         return List.of();
+    }
+
+    private static List<List<Cell>> rows(Element table) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (Element tr : table.select("tr")) {
+            List<Cell> row = new ArrayList<>();
+            for (Element cell : tr.children()) {
+                if (cell.nameIs("td") || cell.nameIs("th")) {
+                    // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
+                    row.add(new Cell(cell.text().replace('\u00a0', ' ').trim(), cell.nameIs("th")));
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     private static List<WorkerRequest> busyWorkers(List<List<Cell>> rows, Columns columns) {

@@ -231,7 +231,8 @@ Setup: Debian's apache2 (prefork + mod_php, mod_evasive disabled), started with 
 Requests (curl, one at a time, from loopback source addresses 127.0.0.51–73 via \`--interface\`, and
 from ::1): 200, HEAD, 301 (directory without slash), 302 (Redirect), 404, 403 (Require all denied),
 500 (PHP fatal error), POST, a referer and user agent with quotes and a backslash, a user agent with
-ESC, an 8001-character URL (404) and a 9001-character one (414). Raw requests written with
+ESC (Apache answers 400), an 8001-character URL (403: the file name is too long) and a
+9001-character one (414, logged with the request line cut short). Raw requests written with
 \`printf | nc -s\`: a \`"\` in the path, a \\x01 and an ESC in the path, UTF-8 in the path, a user agent
 with a tab, quotes and BEL, a request line \`HELLO "there"\`, an HTTP/0.9 line. Then keep-alive
 bursts of 300, 200 + 100 and 150 GETs in one curl each (several seconds' worth of one client).

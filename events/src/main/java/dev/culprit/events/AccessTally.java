@@ -34,7 +34,7 @@ public record AccessTally(
 
     /** The tally of both: the same client, vhost and second counted from two stretches of the log. */
     public AccessTally plus(AccessTally other) {
-        return new AccessTally(host, source, Math.min(ts, other.ts), v, file, client, clientIsHostname, vhost,
+        return new AccessTally(host, source, ts, v, file, client, clientIsHostname, vhost,
                 requests + other.requests, status1xx + other.status1xx, status2xx + other.status2xx,
                 status3xx + other.status3xx, status4xx + other.status4xx, status5xx + other.status5xx,
                 bytes + other.bytes);

@@ -118,6 +118,11 @@ public final class AccessLogFormat {
                 if (!literal.isEmpty()) {
                     tokens.add(new Literal(literal.toString()));
                     literal.setLength(0);
+                } else if (!tokens.isEmpty() && tokens.get(tokens.size() - 1) instanceof Field previous
+                        && previous.role() == Role.URL_PATH && format.startsWith("%q", i)) {
+                    // The common "%U%q": the query joins the path, as it does in the path of %r.
+                    i = end;
+                    continue;
                 } else if (!tokens.isEmpty() && tokens.get(tokens.size() - 1) instanceof Field previous) {
                     throw new IllegalArgumentException("LogFormat '" + format + "': " + previous.directive()
                             + " and " + format.substring(i, end) + " at characters " + previous.column() + " and " + (i + 1)

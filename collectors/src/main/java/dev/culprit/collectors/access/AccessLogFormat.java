@@ -329,7 +329,8 @@ public final class AccessLogFormat {
     /** Epoch millis, or {@code Long.MIN_VALUE} when the text is not a time of that kind. */
     private static long time(Role role, String text) {
         if (role != Role.CLF_TIME) {
-            if (!COUNT.matcher(text).matches() || text.length() > 16) {
+            // 12 digits of seconds reach the year 33658; more would overflow as millis
+            if (!COUNT.matcher(text).matches() || text.length() > (role == Role.EPOCH_SEC ? 12 : 16)) {
                 return Long.MIN_VALUE;
             }
             long n = Long.parseLong(text);

@@ -67,6 +67,8 @@ class AccessLogFormatTest {
                 .hasToString("Unreadable[reason=client 'not-an-address!' is neither an IP address nor a host name]");
         assertThat(COMBINED.read("203.0.113.7 - - [31/Feb/2026:20:40:31 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\""))
                 .isInstanceOf(AccessLogFormat.Unreadable.class);
+        assertThat(AccessLogFormat.compile("%a %{sec}t %s").read("192.0.2.1 9999999999999999 200"))
+                .isEqualTo(new AccessLogFormat.Unreadable("time '9999999999999999' is not a count of sec"));
         assertThat(COMBINED.read("203.0.113.7 - - [29/Nov/2026:20:40:31 +0000] \"GET / HTTP/1.1\" 999 5 \"-\" \"-\""))
                 .isEqualTo(new AccessLogFormat.Unreadable("status '999' is not an HTTP status from 100 to 599"));
     }

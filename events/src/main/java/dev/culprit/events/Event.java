@@ -8,7 +8,7 @@ package dev.culprit.events;
  * {@code v} it was written with.
  */
 public sealed interface Event
-        permits CpuSample, DiskSample, ProcessIoSample, ApacheStatus, EvasiveEvent, PhpMail,
+        permits CpuSample, DiskSample, ProcessIoSample, ApacheStatus, AccessTally, EvasiveEvent, PhpMail,
                 DeadLetter, Alert, Incident {
 
     String host();

@@ -10,6 +10,7 @@ public final class Topics {
     public static final String DISK = "culprit.disk";
     public static final String PROC = "culprit.proc";
     public static final String APACHE = "culprit.apache";
+    public static final String ACCESS = "culprit.access";
     public static final String EVASIVE = "culprit.evasive";
     public static final String PHPMAIL = "culprit.phpmail";
     public static final String ALERTS = "culprit.alerts";
@@ -19,13 +20,14 @@ public final class Topics {
     public static final String CHECKPOINTS = "culprit.checkpoints";
 
     public static final List<String> ALL =
-            List.of(CPU, DISK, PROC, APACHE, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES, CHECKPOINTS);
+            List.of(CPU, DISK, PROC, APACHE, ACCESS, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES, CHECKPOINTS);
 
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
             CpuSample.class, CPU,
             DiskSample.class, DISK,
             ProcessIoSample.class, PROC,
             ApacheStatus.class, APACHE,
+            AccessTally.class, ACCESS,
             EvasiveEvent.class, EVASIVE,
             PhpMail.class, PHPMAIL,
             DeadLetter.class, DEADLETTER,

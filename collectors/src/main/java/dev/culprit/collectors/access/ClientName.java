@@ -1,0 +1,42 @@
+package dev.culprit.collectors.access;
+
+import com.google.common.net.InetAddresses;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Who made a request, as {@code %a} or {@code %h} printed it: an IP address (written in its one
+ * canonical form, so {@code ::1}, {@code 0:0::1} and {@code ::ffff:127.0.0.1}-style spellings of
+ * one client count as one), or, with {@code HostnameLookups On}, a host name, kept as text and
+ * marked: a name is what the client's DNS said, not an address.
+ */
+record ClientName(String text, boolean hostname) {
+
+    /** RFC 1035's limit on a whole name. */
+    private static final int MAX_NAME = 253;
+
+    static Optional<ClientName> parse(String s) {
+        // Guava parses literals only; it never asks DNS, unlike InetAddress.getByName.
+        if (InetAddresses.isInetAddress(s)) {
+            return Optional.of(new ClientName(InetAddresses.toAddrString(InetAddresses.forString(s)), false));
+        }
+        return isHostName(s) ? Optional.of(new ClientName(s.toLowerCase(Locale.ROOT), true)) : Optional.empty();
+    }
+
+    /** Letters, digits, hyphens, underscores (seen in real PTR records) and dots, with at least one letter. */
+    private static boolean isHostName(String s) {
+        if (s.isEmpty() || s.length() > MAX_NAME || s.charAt(0) == '.' || s.charAt(0) == '-') {
+            return false;
+        }
+        boolean letter = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            letter |= alpha;
+            if (!alpha && !(c >= '0' && c <= '9') && c != '-' && c != '_' && c != '.') {
+                return false;
+            }
+        }
+        return letter;
+    }
+}

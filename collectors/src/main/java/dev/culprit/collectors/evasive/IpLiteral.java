@@ -1,21 +1,24 @@
 package dev.culprit.collectors.evasive;
 
+import com.google.common.net.InetAddresses;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Client addresses as Apache and mod_evasive print them: IPv4 or IPv6 literals, never names. */
+/**
+ * Client addresses as Apache and mod_evasive print them: IPv4 or IPv6 literals, never names.
+ * Guava's {@code InetAddresses} decides what an address is (no DNS lookup, no {@code 999.1.1.1},
+ * no octal {@code 01.2.3.4}); only the length is capped here, before it looks.
+ */
 final class IpLiteral {
 
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(?:\\.\\d{1,3}){3}");
-    // Loose on purpose (hex groups with at least two colons, an embedded IPv4 tail, a %zone):
-    // it tells an address from garbage; it does not check every IPv6 rule.
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(?:%[\\w.-]+)?");
+    /** The longest an address with a zone can honestly be: 45 characters of IPv6 and a short interface name. */
+    private static final int MAX_LENGTH = 64;
     private static final Pattern PORT = Pattern.compile(":\\d{1,5}");
 
     private IpLiteral() {}
 
     static boolean isAddress(String s) {
-        return s.length() <= 64 && (IPV4.matcher(s).matches() || IPV6.matcher(s).matches());
+        return s.length() <= MAX_LENGTH && InetAddresses.isInetAddress(s);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.culprit.jobs;
 
 import dev.culprit.events.Alert;
+import dev.culprit.events.AccessTally;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.EvasiveEvent;
 import dev.culprit.events.PhpMail;
@@ -103,7 +104,7 @@ public final class CulpritJob {
                 .name("iowait-detector").uid("iowait-detector");
 
         DataStream<Alert> dosAlerts = events
-                .filter(e -> e instanceof ApacheStatus || e instanceof EvasiveEvent)
+                .filter(e -> e instanceof ApacheStatus || e instanceof EvasiveEvent || e instanceof AccessTally)
                 .name("web-server-events")
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)

@@ -3,6 +3,7 @@ package dev.culprit.rules.dos;
 import dev.culprit.rules.Detector;
 import dev.culprit.rules.IncidentLifecycle;
 import dev.culprit.rules.IncidentLifecycle.Heard;
+import dev.culprit.events.AccessTally;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
 import dev.culprit.events.Culprit;
@@ -72,6 +73,23 @@ public final class DosDetector implements Detector<DosDetector.State> {
      * DOSSiteCount) has no target but the site, and naming its pages one denial each says nothing.
      */
     static final double TARGET_SHARE = 0.05;
+    /** The access log's request rates are requests over this many seconds, divided by it. */
+    static final int ACCESS_WINDOW_S = 10;
+    /**
+     * Fewest requests a second, over the window, for a client in the access log to be blamed: a
+     * browser loading a page with its assets makes a dozen requests at once, then none while the
+     * visitor reads, some 1-3 a second over ten seconds; a flood client keeps it up.
+     */
+    static final double CLIENT_FLOOR_PER_SEC = 10;
+    /**
+     * How long a client must have been in the access log for its rate so far to be its usual one:
+     * a flood is found within some 20 s of its start, so a client steady for a minute before that
+     * was there before the flood, while one that came with it has no usual rate.
+     */
+    static final long CALLER_HISTORY_S = 60;
+    /** Access-log clients remembered at once; beyond it the one with the lowest rate is forgotten. */
+    static final int MAX_CALLERS = 1_000;
+
     private static final String STATUS_PAGE = "/server-status";
 
     private final DosRule rule;
@@ -112,7 +130,76 @@ public final class DosDetector implements Detector<DosDetector.State> {
      * @param urls the first few distinct files (denials) or URL paths (workers) it asked for
      */
     public record Client(long denied, boolean blacklisted, int workers, boolean crowding, List<String> urls,
-                         String vhost, long lastSeen) {}
+                         String vhost, long lastSeen, double requestsPerSec, boolean flooding) {}
+
+    /**
+     * Requests per second over the last {@value #ACCESS_WINDOW_S} seconds, exact: the counts of
+     * those seconds, the newest last.
+     *
+     * @param lastSecond the newest second counted (epoch seconds)
+     * @param counts one count per second, oldest first, up to {@value #ACCESS_WINDOW_S} of them
+     * @param firstSecond the first second ever counted, so that a rate is given only over a full window
+     */
+    public record Window(long firstSecond, long lastSecond, List<Long> counts) {
+
+        static Window starting(long second) {
+            return new Window(second, second, List.of(0L));
+        }
+
+        Window plus(long second, long requests) {
+            List<Long> next = new ArrayList<>(counts);
+            long last = lastSecond;
+            if (second > last) {
+                // a client back after a long silence needs only the window's worth of empty seconds
+                for (long s = Math.max(last + 1, second - ACCESS_WINDOW_S + 1); s <= second; s++) {
+                    next.add(0L);
+                }
+                if (second - last >= ACCESS_WINDOW_S) {
+                    next = new ArrayList<>(next.subList(next.size() - ACCESS_WINDOW_S, next.size()));
+                }
+                last = second;
+            }
+            while (next.size() > ACCESS_WINDOW_S) {
+                next.remove(0);
+            }
+            int at = next.size() - 1 - (int) (last - second);
+            if (at >= 0) {
+                next.set(at, next.get(at) + requests); // older than the window: too late to count
+            }
+            return new Window(Math.min(firstSecond, second), last, List.copyOf(next));
+        }
+
+        /** Requests a second over the window ending at {@code second}; null until a whole window was seen. */
+        Double rate(long second) {
+            if (second - firstSecond + 1 < ACCESS_WINDOW_S) {
+                return null;
+            }
+            long sum = 0;
+            for (int i = 0; i < counts.size(); i++) {
+                long at = lastSecond - (counts.size() - 1 - i);
+                if (at > second - ACCESS_WINDOW_S && at <= second) {
+                    sum += counts.get(i);
+                }
+            }
+            return (double) sum / ACCESS_WINDOW_S;
+        }
+    }
+
+    /**
+     * One client address as the access log shows it.
+     *
+     * @param baseline its usual requests/s, learned while the host is not flooded; null until it was seen a whole window
+     */
+    public record Caller(Window requests, Double baseline, Long baselineTs, String vhost) {}
+
+    /**
+     * What the access log said: the host's request rate with its own baseline (a host without
+     * mod_status has no other), and each client's rate.
+     */
+    public record AccessLog(Window requests, Load load, Map<String, Caller> callers) {
+
+        static final AccessLog EMPTY = new AccessLog(null, Load.EMPTY, Map.of());
+    }
 
     /** A file or URL path the blamed clients hit. */
     public record Target(long denied, int workers, String vhost, long lastSeen) {}
@@ -124,11 +211,11 @@ public final class DosDetector implements Detector<DosDetector.State> {
     }
 
     /** What the detector remembers about one host between events. */
-    public record State(Load load, Evasive evasive, Map<String, Client> clients, Map<String, Target> targets,
-                        Peaks peaks, IncidentLifecycle life) {
+    public record State(Load load, Evasive evasive, AccessLog access, Map<String, Client> clients,
+                        Map<String, Target> targets, Peaks peaks, IncidentLifecycle life) {
 
-        public static final State EMPTY = new State(Load.EMPTY, Evasive.EMPTY, Map.of(), Map.of(), Peaks.EMPTY,
-                IncidentLifecycle.IDLE);
+        public static final State EMPTY = new State(Load.EMPTY, Evasive.EMPTY, AccessLog.EMPTY, Map.of(), Map.of(),
+                Peaks.EMPTY, IncidentLifecycle.IDLE);
     }
 
     @Override
@@ -146,9 +233,14 @@ public final class DosDetector implements Detector<DosDetector.State> {
         long now = event.ts();
         Load load = state.load();
         Evasive evasive = state.evasive();
+        AccessLog access = state.access();
+        String accessClient = null;
         Map<String, Client> clients = new LinkedHashMap<>(state.clients());
         Map<String, Target> targets = new LinkedHashMap<>(state.targets());
-        if (event instanceof ApacheStatus status) {
+        if (event instanceof AccessTally tally) {
+            access = withTally(access, tally);
+            accessClient = tally.client();
+        } else if (event instanceof ApacheStatus status) {
             if (!status.reachable()) {
                 // A status page that times out under the flood tells nothing new about it.
                 return new Transition<>(state, List.of());
@@ -163,7 +255,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
                     if (e.client() != null) {
                         Client c = clients.getOrDefault(e.client(), newClient(now));
                         clients.put(e.client(), new Client(c.denied() + e.count(), c.blacklisted(), c.workers(),
-                                c.crowding(), withUrl(c.urls(), e.path()), c.vhost(), now));
+                                c.crowding(), withUrl(c.urls(), e.path()), c.vhost(), now, c.requestsPerSec(), c.flooding()));
                     }
                     if (e.path() != null) {
                         Target t = targets.getOrDefault(e.path(), new Target(0, 0, null, now));
@@ -176,7 +268,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
                     if (e.client() != null) {
                         Client c = clients.getOrDefault(e.client(), newClient(now));
                         clients.put(e.client(), new Client(c.denied(), true, c.workers(), c.crowding(), c.urls(),
-                                c.vhost(), now));
+                                c.vhost(), now, c.requestsPerSec(), c.flooding()));
                     }
                 }
                 case MISCONFIGURED -> evasive = new Evasive(evasive.second(), evasive.deniedInSecond(),
@@ -185,12 +277,38 @@ public final class DosDetector implements Detector<DosDetector.State> {
         } else {
             return new Transition<>(state, List.of());
         }
-        return judge(state, load, evasive, clients, targets, event.host(), now, Heard.EVENT, event instanceof ApacheStatus);
+        return judge(state, load, evasive, access, accessClient, clients, targets, event.host(), now, Heard.EVENT,
+                event instanceof ApacheStatus);
+    }
+
+    /** Counts the tally for its client and the host; the host's access rate is the window's. */
+    private static AccessLog withTally(AccessLog access, AccessTally tally) {
+        long second = Math.floorDiv(tally.ts(), 1000);
+        Window host = (access.requests() == null ? Window.starting(second) : access.requests()).plus(second, tally.requests());
+        Map<String, Caller> callers = new LinkedHashMap<>(access.callers());
+        Caller caller = callers.remove(tally.client()); // re-inserted last: the map stays in last-seen order
+        Window own = (caller == null ? Window.starting(second) : caller.requests()).plus(second, tally.requests());
+        callers.put(tally.client(), new Caller(own, caller == null ? null : caller.baseline(),
+                caller == null ? null : caller.baselineTs(), tally.vhost() != null ? tally.vhost() : caller == null ? null : caller.vhost()));
+        if (callers.size() > MAX_CALLERS) {
+            callers.entrySet().stream()
+                    .min(Comparator.comparingDouble((Map.Entry<String, Caller> e) -> rateOr0(e.getValue().requests(), second)))
+                    .map(Map.Entry::getKey)
+                    .ifPresent(callers::remove);
+        }
+        Load load = access.load();
+        load = new Load(load.baseline(), load.baselineTs(), host.rate(second), null, load.rateOnlySince());
+        return new AccessLog(host, load, callers);
+    }
+
+    private static double rateOr0(Window w, long second) {
+        Double rate = w.rate(second);
+        return rate == null ? 0 : rate;
     }
 
     @Override
     public Transition<State> onTick(State state, String host, long now) {
-        return judge(state, state.load(), state.evasive(), new LinkedHashMap<>(state.clients()),
+        return judge(state, state.load(), state.evasive(), state.access(), null, new LinkedHashMap<>(state.clients()),
                 new LinkedHashMap<>(state.targets()), host, now, Heard.TIME_ONLY, false);
     }
 
@@ -200,34 +318,39 @@ public final class DosDetector implements Detector<DosDetector.State> {
     }
 
     /** Whether the host is flooded at {@code now}, and what that changes for its incident. */
-    private Transition<State> judge(State state, Load load, Evasive evasive, Map<String, Client> clients,
-                                    Map<String, Target> targets, String host, long now, Heard heard, boolean statusPoll) {
-        boolean rateBreach = load.rate() != null && load.baseline() != null
-                && load.rate() >= rule.minRequestsPerSec() && load.rate() >= rule.rateFactor() * load.baseline();
+    private Transition<State> judge(State state, Load load, Evasive evasive, AccessLog access, String accessClient,
+                                    Map<String, Client> clients, Map<String, Target> targets, String host, long now,
+                                    Heard heard, boolean statusPoll) {
+        boolean statusRateBreach = rateBreach(load);
+        boolean accessRateBreach = rateBreach(access.load());
+        boolean rateBreach = statusRateBreach || accessRateBreach;
         boolean saturated = load.saturationPct() != null && load.saturationPct() >= rule.saturationPct();
         long deniedPerSec = deniedPerSec(evasive, now);
         boolean evasiveBreach = deniedPerSec >= rule.deniedPerSec();
         boolean breached = rateBreach || saturated || evasiveBreach;
 
+        boolean rateOnly = rateBreach && !saturated && deniedPerSec == 0;
+        // Nor while an incident is open and clearing: the tail of a flood is no normal traffic.
+        boolean flooded = breached || state.life().ongoing();
         if (statusPoll) {
-            boolean rateOnly = rateBreach && !saturated && deniedPerSec == 0;
-            Long rateOnlySince = rateOnly ? (load.rateOnlySince() != null ? load.rateOnlySince() : now) : null;
-            load = new Load(load.baseline(), load.baselineTs(), load.rate(), load.saturationPct(), rateOnlySince);
-            boolean learnedStepUp = rateOnlySince != null && now - rateOnlySince >= rule.baselineAdaptAfterMs();
-            if ((!breached || learnedStepUp) && load.rate() != null) {
-                load = learn(load, now);
-            }
+            load = learned(load, rateOnly, flooded, now);
+        } else if (accessClient != null) {
+            access = learned(access, accessClient, rateOnly, flooded, now);
+        }
+        if (accessClient != null && (breached || state.life().ongoing())) {
+            noteCaller(access, accessClient, clients, now);
         }
         IncidentLifecycle life = state.life();
         Peaks peaks = state.peaks();
         if (breached) {
-            peaks = new Peaks(max(peaks.rate(), load.rate()), max(peaks.saturationPct(), load.saturationPct()),
+            peaks = new Peaks(max(peaks.rate(), max(load.rate(), access.load().rate())),
+                    max(peaks.saturationPct(), load.saturationPct()),
                     Math.max(peaks.deniedPerSec(), deniedPerSec));
         } else if (!life.ongoing()) {
             peaks = Peaks.EMPTY;
             forgetOlderThan(now - Math.max(rule.forMs(), rule.cooldownMs()), clients, targets);
         }
-        Load seenLoad = load;
+        Load seenLoad = load.baseline() != null ? load : access.load();
         Evasive seenEvasive = evasive;
         Peaks seenPeaks = peaks;
         IncidentLifecycle.Step step = life.step(host, SOURCE, now, heard, breached, evasiveBreach, null, rule.timing(),
@@ -239,8 +362,58 @@ public final class DosDetector implements Detector<DosDetector.State> {
             targets.clear();
             peaks = Peaks.EMPTY;
         }
-        return new Transition<>(new State(load, evasive, clients, targets, peaks, step.next()),
+        return new Transition<>(new State(load, evasive, access, clients, targets, peaks, step.next()),
                 step.alerts());
+    }
+
+    private boolean rateBreach(Load load) {
+        return load.rate() != null && load.baseline() != null
+                && load.rate() >= rule.minRequestsPerSec() && load.rate() >= rule.rateFactor() * load.baseline();
+    }
+
+    /**
+     * The baseline learns while the host is not flooded (no condition, no incident open), or once
+     * the rate alone has held the condition for {@code baselineAdaptAfter}.
+     */
+    private Load learned(Load load, boolean rateOnly, boolean flooded, long now) {
+        Long rateOnlySince = rateOnly ? (load.rateOnlySince() != null ? load.rateOnlySince() : now) : null;
+        load = new Load(load.baseline(), load.baselineTs(), load.rate(), load.saturationPct(), rateOnlySince);
+        boolean learnedStepUp = rateOnlySince != null && now - rateOnlySince >= rule.baselineAdaptAfterMs();
+        return (!flooded || learnedStepUp) && load.rate() != null ? learn(load, now) : load;
+    }
+
+    /** The host's access-log baseline, and the client's own, learn as {@link #learned(Load, boolean, boolean, long)} says. */
+    private AccessLog learned(AccessLog access, String client, boolean rateOnly, boolean flooded, long now) {
+        Load host = learned(access.load(), rateOnly, flooded, now);
+        Caller caller = access.callers().get(client);
+        Double rate = caller.requests().rate(Math.floorDiv(now, 1000));
+        if (flooded && (host.rateOnlySince() == null || now - host.rateOnlySince() < rule.baselineAdaptAfterMs())
+                || rate == null) {
+            return new AccessLog(access.requests(), host, access.callers());
+        }
+        Load own = learn(new Load(caller.baseline(), caller.baselineTs(), rate, null, null), now);
+        Map<String, Caller> callers = new LinkedHashMap<>(access.callers());
+        callers.put(client, new Caller(caller.requests(), own.baseline(), own.baselineTs(), caller.vhost()));
+        return new AccessLog(access.requests(), host, callers);
+    }
+
+    /**
+     * A client the access log shows at {@value #CLIENT_FLOOR_PER_SEC} requests a second or more,
+     * and {@code rateFactor} times its own usual rate (or with no usual rate: seen for less than
+     * {@value #CALLER_HISTORY_S} s), is flooding. A monitor or a sync client that has always been
+     * busy is not.
+     */
+    private void noteCaller(AccessLog access, String client, Map<String, Client> clients, long now) {
+        Caller caller = access.callers().get(client);
+        long second = Math.floorDiv(now, 1000);
+        Double rate = caller.requests().rate(second);
+        boolean usual = caller.baseline() != null && second - caller.requests().firstSecond() >= CALLER_HISTORY_S;
+        if (rate == null || rate < CLIENT_FLOOR_PER_SEC || (usual && rate < rule.rateFactor() * caller.baseline())) {
+            return;
+        }
+        Client c = clients.getOrDefault(client, newClient(now));
+        clients.put(client, new Client(c.denied(), c.blacklisted(), c.workers(), c.crowding(), c.urls(),
+                caller.vhost() != null ? caller.vhost() : c.vhost(), now, Math.max(c.requestsPerSec(), rate), true));
     }
 
     /** Busy share of every worker slot Apache may use: prefork still spawning shows 0 idle but free slots. */
@@ -315,7 +488,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
                 }
             }
             clients.put(entry.getKey(), new Client(c.denied(), c.blacklisted(), Math.max(c.workers(), held),
-                    c.crowding() || crowding, urls, vhost, now));
+                    c.crowding() || crowding, urls, vhost, now, c.requestsPerSec(), c.flooding()));
             if (crowding) {
                 String clientVhost = vhost;
                 perPath.forEach((path, n) -> {
@@ -340,7 +513,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
     }
 
     private static Client newClient(long now) {
-        return new Client(0, false, 0, false, List.of(), null, now);
+        return new Client(0, false, 0, false, List.of(), null, now, 0, false);
     }
 
     private static List<String> withUrl(List<String> urls, String url) {
@@ -374,7 +547,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
     }
 
     private static boolean blamed(Client c) {
-        return c.denied() > 0 || c.blacklisted() || c.crowding();
+        return c.denied() > 0 || c.blacklisted() || c.crowding() || c.flooding();
     }
 
     private Incident incident(String host, long start, Long end, String resolution, Load load, Evasive evasive,
@@ -384,6 +557,7 @@ public final class DosDetector implements Detector<DosDetector.State> {
                 .sorted(Comparator.comparingLong((Map.Entry<String, Client> e) -> e.getValue().denied()).reversed()
                         .thenComparing(e -> !e.getValue().blacklisted())
                         .thenComparing(Comparator.comparingInt((Map.Entry<String, Client> e) -> e.getValue().workers()).reversed())
+                        .thenComparing(Comparator.comparingDouble((Map.Entry<String, Client> e) -> e.getValue().requestsPerSec()).reversed())
                         .thenComparing(Map.Entry::getKey))
                 .toList();
         long denied = clients.values().stream().mapToLong(Client::denied).sum();
@@ -402,6 +576,9 @@ public final class DosDetector implements Detector<DosDetector.State> {
             evidence.put("denied", (double) c.denied());
             evidence.put("blacklisted", c.blacklisted() ? 1.0 : 0.0);
             evidence.put("workers", (double) c.workers());
+            if (c.requestsPerSec() > 0) {
+                evidence.put("requestsPerSec", c.requestsPerSec());
+            }
             Map<String, String> details = new LinkedHashMap<>();
             if (!c.urls().isEmpty()) {
                 details.put("urls", String.join(",", c.urls()));
@@ -432,8 +609,9 @@ public final class DosDetector implements Detector<DosDetector.State> {
             parts.add("no single client stands out");
         } else {
             Client top = blamed.get(0).getValue();
-            parts.add(String.format(Locale.ROOT, "%d client%s to block, first %s (%d denied, %d workers)",
-                    blamed.size(), blamed.size() == 1 ? "" : "s", blamed.get(0).getKey(), top.denied(), top.workers()));
+            parts.add(String.format(Locale.ROOT, "%d client%s to block, first %s (%d denied, %d workers%s)",
+                    blamed.size(), blamed.size() == 1 ? "" : "s", blamed.get(0).getKey(), top.denied(), top.workers(),
+                    top.requestsPerSec() > 0 ? String.format(Locale.ROOT, ", %.0f requests/s", top.requestsPerSec()) : ""));
         }
         long blacklisted = clients.values().stream().filter(Client::blacklisted).count();
         if (denied > 0) {

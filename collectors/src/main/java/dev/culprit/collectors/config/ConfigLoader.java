@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.culprit.events.text.YamlTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Reads a collector config file; every mistake names the file, the line and the key. */
@@ -64,27 +65,16 @@ public final class ConfigLoader {
 
     /**
      * The line that holds the unknown key. Jackson reports the end of the enclosing record (it
-     * buffers a record's properties), so the key is found in the text along its path.
+     * buffers a record's properties), so the key's own line comes from the file's YAML tree.
      */
     private static int lineOfKey(String text, JsonMappingException e) {
-        String[] lines = text.split("\n", -1);
-        int from = 0;
-        int found = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() == null) {
-                continue;
-            }
-            Pattern key = Pattern.compile(
-                    "^\\s*(- )?" + Pattern.quote(ref.getFieldName()) + "\\s*:.*");
-            for (int i = from; i < lines.length; i++) {
-                if (key.matcher(lines[i]).matches()) {
-                    from = i + 1;
-                    found = i + 1;
-                    break;
-                }
-            }
+        List<String> keys = e.getPath().stream().map(JsonMappingException.Reference::getFieldName).toList();
+        YamlTree.Entry entry = keys.contains(null) ? null
+                : YamlTree.at(YamlTree.read(text, "a collector config is one document", new ArrayList<>()), keys);
+        if (entry != null) {
+            return entry.keyLine();
         }
-        return found;
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     }
 
     private static String path(JsonMappingException e) {

@@ -39,6 +39,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnknownKeyInAFlowMappingIsNamedWithItsOwnLine() throws Exception {
+        Path file = write("host: web1\nsources:\n  proc: {interval: 1s,\n         intervall: 2s}\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageStartingWith(file + ":4: unknown key 'sources.proc.intervall'");
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithItsLine() throws Exception {
         Path file = write("sources:\n  proc:\n    intervall: 2s\n");
 

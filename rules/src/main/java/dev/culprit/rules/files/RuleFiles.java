@@ -1,5 +1,6 @@
 package dev.culprit.rules.files;
 
+import dev.culprit.events.text.YamlTree;
 import dev.culprit.rules.RuleSet;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -133,7 +134,9 @@ public final class RuleFiles {
      */
     private static Optional<Parsed> read(String fileName, String text, List<RuleProblem> problems) {
         int before = problems.size();
-        YamlTree.Node document = YamlTree.read(fileName, text, problems);
+        List<YamlTree.Problem> syntax = new ArrayList<>();
+        YamlTree.Node document = YamlTree.read(text, "a rule file holds one rule", syntax);
+        syntax.forEach(p -> problems.add(new RuleProblem(fileName, p.line(), p.reason())));
         if (document == null) {
             if (problems.size() == before) {
                 problems.add(new RuleProblem(fileName, 0, "empty rule file: write at least 'kind: ...' (one of: "

@@ -1,11 +1,11 @@
 package dev.culprit.rules.files;
 
 import dev.culprit.events.text.Durations;
-import dev.culprit.rules.files.YamlTree.Entry;
-import dev.culprit.rules.files.YamlTree.Mapping;
-import dev.culprit.rules.files.YamlTree.Node;
-import dev.culprit.rules.files.YamlTree.Scalar;
-import dev.culprit.rules.files.YamlTree.Sequence;
+import dev.culprit.events.text.YamlTree.Entry;
+import dev.culprit.events.text.YamlTree.Mapping;
+import dev.culprit.events.text.YamlTree.Node;
+import dev.culprit.events.text.YamlTree.Scalar;
+import dev.culprit.events.text.YamlTree.Sequence;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

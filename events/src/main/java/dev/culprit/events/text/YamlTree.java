@@ -1,4 +1,4 @@
-package dev.culprit.rules.files;
+package dev.culprit.events.text;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,56 +13,74 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * A rule file's YAML as a small tree that keeps the line of every key and value. Binding straight
- * to a record would stop at the first mistake, and Jackson reports an unknown property at the end
- * of its object rather than on its own line; walking the tokens keeps each key's real line and
- * lets one pass report every mistake in the file.
+ * A YAML file (a rule file, a collector config) as a small tree that keeps the line of every key
+ * and value. Binding straight to a record would stop at the first mistake, and Jackson reports an
+ * unknown property at the end of its object rather than on its own line; walking the tokens keeps
+ * each key's real line and lets one pass report every mistake in the file.
  */
-final class YamlTree {
+public final class YamlTree {
 
     private static final YAMLFactory YAML = new YAMLFactory();
 
     private YamlTree() {}
 
-    sealed interface Node {
+    public sealed interface Node {
         int line();
     }
 
     /** A number, text, boolean or null (an empty value); {@code value} is what YAML made of it. */
-    record Scalar(Object value, int line) implements Node {}
+    public record Scalar(Object value, int line) implements Node {}
 
     /** Keys in file order. */
-    record Mapping(Map<String, Entry> entries, int line) implements Node {}
+    public record Mapping(Map<String, Entry> entries, int line) implements Node {}
 
     /** No rule key takes a list, so only its place is kept. */
-    record Sequence(int line) implements Node {}
+    public record Sequence(int line) implements Node {}
 
-    record Entry(String key, int keyLine, Node value) {}
+    public record Entry(String key, int keyLine, Node value) {}
+
+    /** A mistake in the YAML itself, by line (0 when unknown). */
+    public record Problem(int line, String reason) {}
 
     /**
      * The file's single document, or null when it has none or is not YAML; syntax mistakes and
      * duplicate keys go to {@code problems}.
+     *
+     * @param oneOnly why a second document is a mistake, e.g. "a rule file holds one rule"
      */
-    static Node read(String file, String text, List<RuleProblem> problems) {
+    public static Node read(String text, String oneOnly, List<Problem> problems) {
         try (JsonParser parser = YAML.createParser(text)) {
             if (parser.nextToken() == null) {
                 return null;
             }
-            Node document = node(file, parser, problems);
+            Node document = node(parser, problems);
             if (parser.nextToken() != null) {
-                problems.add(new RuleProblem(file, line(parser), "a second YAML document: a rule file holds one rule"));
+                problems.add(new Problem(line(parser), "a second YAML document: " + oneOnly));
             }
             return document;
         } catch (JsonProcessingException e) {
-            problems.add(syntaxProblem(file, e));
+            problems.add(syntaxProblem(e));
             return null;
         } catch (IOException e) {
-            problems.add(new RuleProblem(file, 0, "cannot read: " + e.getMessage()));
+            problems.add(new Problem(0, "cannot read: " + e.getMessage()));
             return null;
         }
     }
 
-    private static Node node(String file, JsonParser parser, List<RuleProblem> problems) throws IOException {
+    /** The entry at {@code path} (keys from the top), or null when the tree has none there. */
+    public static Entry at(Node root, List<String> path) {
+        Node node = root;
+        Entry entry = null;
+        for (String key : path) {
+            if (!(node instanceof Mapping m) || (entry = m.entries().get(key)) == null) {
+                return null;
+            }
+            node = entry.value();
+        }
+        return entry;
+    }
+
+    private static Node node(JsonParser parser, List<Problem> problems) throws IOException {
         int line = line(parser);
         JsonToken token = parser.currentToken();
         switch (token) {
@@ -72,10 +90,10 @@ final class YamlTree {
                     String key = parser.currentName();
                     int keyLine = line(parser);
                     parser.nextToken();
-                    Node value = node(file, parser, problems);
+                    Node value = node(parser, problems);
                     Entry first = entries.putIfAbsent(key, new Entry(key, keyLine, value));
                     if (first != null) {
-                        problems.add(new RuleProblem(file, keyLine,
+                        problems.add(new Problem(keyLine,
                                 "duplicate key '" + key + "' (first on line " + first.keyLine() + ")"));
                     }
                 }
@@ -109,14 +127,14 @@ final class YamlTree {
      * quoted text left open); the context's line is where the broken construct starts, which is
      * where the operator needs to look, while the problem's is often the end of the file.
      */
-    private static RuleProblem syntaxProblem(String file, JsonProcessingException e) {
+    private static Problem syntaxProblem(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
             Mark mark = m.getContextMark() != null ? m.getContextMark() : m.getProblemMark();
             String reason = m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")");
-            return new RuleProblem(file, mark == null ? 0 : mark.getLine() + 1, "not valid YAML: " + reason);
+            return new Problem(mark == null ? 0 : mark.getLine() + 1, "not valid YAML: " + reason);
         }
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-        return new RuleProblem(file, line, "not valid YAML: " + firstLine(e.getOriginalMessage()));
+        return new Problem(line, "not valid YAML: " + firstLine(e.getOriginalMessage()));
     }
 
     private static String firstLine(String message) {

@@ -106,15 +106,19 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
 
     @Override
     public StreamExecutionEnvironment flink() {
-        return localFlink(dataDir);
+        return localFlink(dataDir, savedState());
+    }
+
+    @Override
+    public SavedJobState savedState() {
+        return SavedJobState.in(dataDir, "embedded");
     }
 
     /**
      * A local Flink environment: the job's operators run on threads of this JVM; what it listens on is
      * 127.0.0.1 only and needs the data directory's key ({@link LocalFlink}).
      */
-    static StreamExecutionEnvironment localFlink(Path dataDir) {
-        SavedJobState saved = SavedJobState.in(dataDir);
+    static StreamExecutionEnvironment localFlink(Path dataDir, SavedJobState saved) {
         saved.pruneSuperseded();
         Configuration conf = saved.settings();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

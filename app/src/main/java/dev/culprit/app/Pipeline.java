@@ -59,7 +59,7 @@ public final class Pipeline implements AutoCloseable {
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
         AlertFeed feed = new AlertFeed(kafka, all);
-        if (SavedJobState.in(runtime.dataDir()).latest().isEmpty()) {
+        if (runtime.savedState().latest().isEmpty()) {
             reconcile(runtime);
         }
         StreamExecutionEnvironment env = runtime.flink();

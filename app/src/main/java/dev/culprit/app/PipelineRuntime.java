@@ -16,4 +16,7 @@ interface PipelineRuntime {
     Path dataDir();
 
     StreamExecutionEnvironment flink();
+
+    /** Where the job's checkpoints are kept and resumed from. */
+    SavedJobState savedState();
 }

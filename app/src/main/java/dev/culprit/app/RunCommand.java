@@ -48,7 +48,12 @@ public final class RunCommand implements Callable<Integer> {
     private record ExternalKafka(KafkaAccess kafka, Database database, Path dataDir) implements PipelineRuntime {
         @Override
         public StreamExecutionEnvironment flink() {
-            return EmbeddedRuntime.localFlink(dataDir);
+            return EmbeddedRuntime.localFlink(dataDir, savedState());
+        }
+
+        @Override
+        public SavedJobState savedState() {
+            return SavedJobState.in(dataDir, kafka.bootstrapServers());
         }
     }
 

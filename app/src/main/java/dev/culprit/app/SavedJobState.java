@@ -4,9 +4,13 @@ import dev.culprit.events.access.OwnerOnlyFile;
 import dev.culprit.jobs.CulpritJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -19,8 +23,9 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  * kept when the job is stopped, so that the next run resumes with the detectors' memory: open
  * incidents stay open and close when their condition does, scripts known to send mail are not new
  * again, and Kafka is read on from where the checkpoint was taken. {@code SHAPE} is the state's
- * {@link CulpritJob#stateFingerprint() fingerprint}: a build that keeps different state starts
- * afresh rather than fail on state it cannot read.
+ * {@link CulpritJob#stateFingerprint() fingerprint} and the Kafka it reads: a build that keeps
+ * different state starts afresh rather than fail on state it cannot read, and so does a run on
+ * another Kafka, whose offsets the saved ones are not.
  */
 final class SavedJobState {
 
@@ -33,8 +38,18 @@ final class SavedJobState {
         this.shape = shape;
     }
 
-    static SavedJobState in(Path dataDir) {
-        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint()));
+    /** @param kafka which Kafka the job reads: "embedded" for the data directory's own broker, else its bootstrap servers */
+    static SavedJobState in(Path dataDir, String kafka) {
+        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint() + "-" + digest(kafka)));
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The newest complete checkpoint of this state shape: one whose metadata was written. */
@@ -51,16 +66,18 @@ final class SavedJobState {
     }
 
     /**
-     * Removes what no run will resume from: other shapes' checkpoints and every job's but the one
-     * holding the latest checkpoint (a new run makes its own first checkpoint from scratch, so one
-     * earlier job is all that needs keeping).
+     * Removes what no run will resume from: checkpoints of other shapes (an older build's, which
+     * this one cannot read; another Kafka's of this shape are kept for runs on that Kafka) and
+     * every job's but the one holding the latest checkpoint (a new run makes its own first
+     * checkpoint from scratch, so one earlier job is all that needs keeping).
      */
     void pruneSuperseded() {
         Path all = shape.getParent();
+        String thisBuild = CulpritJob.stateFingerprint() + "-";
         Optional<Path> keep = latest().map(checkpoint -> checkpoint.getParent());
         try (Stream<Path> shapes = Files.isDirectory(all) ? Files.list(all) : Stream.empty()) {
             for (Path other : (Iterable<Path>) shapes::iterator) {
-                if (!other.equals(shape)) {
+                if (!other.getFileName().toString().startsWith(thisBuild)) {
                     deleteTree(other);
                 }
             }

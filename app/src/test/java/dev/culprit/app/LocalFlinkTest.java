@@ -52,7 +52,7 @@ class LocalFlinkTest {
     @Tag("slow")
     void theRunningLocalFlinkListensOnLoopbackOnlyAndAnswersNoOneWithoutTheKey() throws Exception {
         Map<Integer, InetAddress> before = listeningSockets();
-        StreamExecutionEnvironment env = EmbeddedRuntime.localFlink(dir); // as `culprit demo` and `culprit run` start it
+        StreamExecutionEnvironment env = EmbeddedRuntime.localFlink(dir, SavedJobState.in(dir, "embedded")); // as `culprit demo` and `culprit run` start it
         env.fromSequence(0, Long.MAX_VALUE).map(n -> {
             Thread.sleep(50);
             return n;
@@ -173,7 +173,7 @@ class LocalFlinkTest {
                 .containsEntry("security.ssl.rest.enabled", "true")
                 .containsEntry("security.ssl.rest.authentication-enabled", "true");
         Configuration replay = (Configuration) LocalFlink.environment(dir).getConfiguration();
-        Configuration embedded = (Configuration) EmbeddedRuntime.localFlink(dir).getConfiguration();
+        Configuration embedded = (Configuration) EmbeddedRuntime.localFlink(dir, SavedJobState.in(dir, "embedded")).getConfiguration();
         assertThat(replay.toMap()).containsAllEntriesOf(locked.toMap());
         assertThat(embedded.toMap()).containsAllEntriesOf(locked.toMap())
                 .containsEntry("restart-strategy.type", "fixed-delay");

@@ -129,8 +129,10 @@ class IoWaitScenarioTest {
             List<Culprit> processes = a.incident().culprits().stream().filter(c -> c.role().equals("process")).toList();
             assertThat(processes).isNotEmpty();
             assertThat(processes.get(0).name()).endsWith(" dd");
-            assertThat(a.incident().culprits()).filteredOn(c -> c.role().equals("disk"))
-                    .extracting(Culprit::name).containsExactly("vda");
+            List<Culprit> disks = a.incident().culprits().stream().filter(c -> c.role().equals("disk")).toList();
+            assertThat(disks).extracting(Culprit::name).containsExactly("vda");
+            // the disk as it was during the stall, not idle after dd stopped
+            assertThat(disks.get(0).evidence().get("utilPct")).as(a.state() + " %util").isGreaterThan(50);
         }
         assertThat(alerts.get(alerts.size() - 1).incident().resolution()).isNotNull();
     }

@@ -61,11 +61,17 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
         static final Peaks NONE = new Peaks(0, 0);
     }
 
-    /** What the detector remembers about one host between samples. */
-    public record State(CpuSample cpu, Map<String, DiskSample> disks, List<ProcessIoSample> processes, Peaks peaks,
-                        IncidentLifecycle life) {
+    /**
+     * What the detector remembers about one host between samples.
+     *
+     * @param disks each disk's latest sample
+     * @param busiest each disk's busiest sample since the condition began: the figures an
+     *     incident shows, so that an update after the writer stopped does not show an idle disk
+     */
+    public record State(CpuSample cpu, Map<String, DiskSample> disks, Map<String, DiskSample> busiest,
+                        List<ProcessIoSample> processes, Peaks peaks, IncidentLifecycle life) {
 
-        public static final State EMPTY = new State(null, Map.of(), List.of(), Peaks.NONE, IncidentLifecycle.IDLE);
+        public static final State EMPTY = new State(null, Map.of(), Map.of(), List.of(), Peaks.NONE, IncidentLifecycle.IDLE);
     }
 
     @Override
@@ -100,13 +106,19 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
         List<DiskSample> slowDisks = slowDisks(disks.values());
         boolean breached = cpuBreached(cpu) || !slowDisks.isEmpty();
         IncidentLifecycle life = state.life();
+        Map<String, DiskSample> busiest = new LinkedHashMap<>();
+        if (breached || life.ongoing()) {
+            busiest.putAll(state.busiest());
+            busiest.keySet().retainAll(disks.keySet());
+            disks.values().forEach(d -> busiest.merge(d.device(), d, IoWaitDetector::busier));
+        }
         // The window a process must have been seen in: the recent past, and never before the condition began.
         long since = life.breachSince() != null ? life.breachSince() : breached ? now : Long.MIN_VALUE;
         long from = Math.max(now - Math.max(rule.forMs(), RANKING_WINDOW_MS), since);
         processes.removeIf(p -> p.ts() < from);
         Peaks peaks = breached || life.ongoing() ? withPeaks(state.peaks(), cpu) : Peaks.NONE;
 
-        State seen = new State(cpu, Map.copyOf(disks), List.copyOf(processes), peaks, life);
+        State seen = new State(cpu, Map.copyOf(disks), Map.copyOf(busiest), List.copyOf(processes), peaks, life);
         if (sample instanceof ProcessIoSample) {
             // Processes explain a condition, they are not one: judged at the next CPU or disk sample.
             return new Transition<>(seen, List.of());
@@ -129,7 +141,18 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
         IncidentLifecycle.Step step = state.life().step(host, SOURCE, now, heard, breached, false, null,
                 rule.timing(), (start, end, resolution) -> incident(host, start, end, resolution, state));
         Peaks peaks = step.next().ongoing() || step.next().breachSince() != null ? state.peaks() : Peaks.NONE;
-        return new Transition<>(new State(state.cpu(), state.disks(), state.processes(), peaks, step.next()), step.alerts());
+        return new Transition<>(new State(state.cpu(), state.disks(), state.busiest(), state.processes(), peaks, step.next()),
+                step.alerts());
+    }
+
+    /** The sample of more use to an operator: the disk busier, or as busy and moving more. */
+    private static DiskSample busier(DiskSample a, DiskSample b) {
+        int byUtil = Double.compare(a.utilPct(), b.utilPct());
+        if (byUtil != 0) {
+            return byUtil > 0 ? a : b;
+        }
+        return a.readKbPerSec() + a.writeKbPerSec() + a.discardKbPerSec() >= b.readKbPerSec() + b.writeKbPerSec() + b.discardKbPerSec()
+                ? a : b;
     }
 
     private static boolean stale(long ts, long intervalMs, long now) {
@@ -182,7 +205,7 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
             return closedAsLastShown(state.life().open(), end, resolution, peaks, severity);
         }
         List<Culprit> topProcesses = ProcessRanking.topCulprits(state.processes(), TOP_PROCESSES);
-        List<Culprit> namedDisks = namedDisks(state.disks(), topProcesses);
+        List<Culprit> namedDisks = namedDisks(state.disks(), state.busiest(), topProcesses);
         List<Culprit> culprits = new ArrayList<>(namedDisks);
         culprits.addAll(topProcesses);
         String summary = summary(host, peaks, namedDisks, topProcesses);
@@ -202,7 +225,7 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
      * The slow disks; else the disks the named processes' files are on; else the busiest disk. An
      * operator always learns which disk the stall is about, with iostat's figures for it.
      */
-    private List<Culprit> namedDisks(Map<String, DiskSample> disks, List<Culprit> processes) {
+    private List<Culprit> namedDisks(Map<String, DiskSample> disks, Map<String, DiskSample> busiest, List<Culprit> processes) {
         Map<String, String> why = new LinkedHashMap<>();
         slowDisks(disks.values()).forEach(d -> why.put(d.device(), "slow: await and queue at or above the rule's"));
         if (why.isEmpty()) {
@@ -224,7 +247,7 @@ public final class IoWaitDetector implements Detector<IoWaitDetector.State> {
                     .ifPresent(d -> why.put(d.device(), "busiest disk"));
         }
         List<Culprit> named = new ArrayList<>();
-        why.forEach((device, reason) -> named.add(diskCulprit(disks.get(device), reason)));
+        why.forEach((device, reason) -> named.add(diskCulprit(busiest.getOrDefault(device, disks.get(device)), reason)));
         return named;
     }
 

@@ -118,11 +118,11 @@ public final class CollectCommand implements Callable<Integer> {
             err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
                     + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
             stop.await(duration);
-            err.printf("culprit: %d line(s) read, %d unparseable and %d /proc read(s) failed (sent to culprit.deadletter), "
-                    + "%d process I/O figure(s) above the disks' bound left out, "
-                    + "%d sample(s) dropped, %d record(s) shipped%n", collector.linesRead(), collector.unparseableLines(),
-                    collector.unreadableProcFiles(), collector.processRatesAboveDiskBound(), collector.droppedSamples(),
-                    collector.shippedRecords());
+            // Unparseable input went to culprit.deadletter; for proc, dropped counts process figures above the disks' bound too.
+            collector.counters().forEach((source, counters) -> err.println("culprit: " + counters.summary(source)));
+            if (archive == null) {
+                err.printf("culprit: %d record(s) shipped%n", collector.shippedRecords());
+            }
         } finally {
             if (archive != null) {
                 archive.close();

@@ -8,14 +8,14 @@ import dev.culprit.collectors.spool.Spool;
 import dev.culprit.collectors.tail.TailedLogSource;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.EventArchive;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** {@code culprit collect --once}: logs from start to end, into an archive or into Kafka. */
 final class OneShotRead {
@@ -47,19 +47,18 @@ final class OneShotRead {
                 return Culprit.EXIT_USAGE;
             }
             if (forcedKind == null && LogKind.detect(file).isEmpty()) {
-                err.println("culprit collect --once: " + file + " holds no mod_evasive or PHP mail() line in its first 1000; "
-                        + "pass --kind evasive|phpmail if it is one");
+                err.println("culprit collect --once: " + file + ": " + LogKind.notRecognised()
+                        + "; pass --kind evasive|phpmail if it is one");
                 return Culprit.EXIT_USAGE;
             }
         }
         if (out != null) {
             try (EventArchive.Writer archive = new EventArchive.Writer(out)) {
-                long[] totals = readAll(files, (events, positions) -> {
+                readAll(files, (events, positions) -> {
                     events.forEach(archive::write);
                     return true;
                 });
-                err.printf("culprit: %d line(s) from %d file(s), %d unparseable; %d event(s) written to %s%n",
-                        totals[0], files.size(), totals[1], archive.written(), out);
+                err.printf("culprit: %d event(s) from %d file(s) written to %s%n", archive.written(), files.size(), out);
             }
             return 0;
         }
@@ -67,10 +66,9 @@ final class OneShotRead {
         Path spoolDir = dataDir.resolve("spool-once-" + ProcessHandle.current().pid());
         try (Spool spool = Spool.open(spoolDir, Long.MAX_VALUE);
              KafkaShipper shipper = new KafkaShipper(spool, kafka, host + "-once-" + ProcessHandle.current().pid()).start()) {
-            long[] totals = readAll(files, spool);
+            readAll(files, spool);
             boolean shipped = shipper.awaitShipped(Duration.ofMinutes(5));
-            err.printf("culprit: %d line(s) from %d file(s), %d unparseable; %d record(s) published to %s%n",
-                    totals[0], files.size(), totals[1], shipper.shippedRecords(), kafka);
+            err.printf("culprit: %d record(s) from %d file(s) published to %s%n", shipper.shippedRecords(), files.size(), kafka);
             if (!shipped) {
                 err.println("culprit: Kafka did not take everything within 5 minutes; the rest stays in " + spoolDir);
                 return Culprit.EXIT_RUNTIME;
@@ -79,23 +77,16 @@ final class OneShotRead {
         return 0;
     }
 
-    /** Returns {lines, unparseable}. */
-    private long[] readAll(List<Path> files, BatchSink sink) throws Exception {
-        long lines = 0;
-        long unparseable = 0;
+    /** Reads each file to its end, then prints one line per file from its counters. */
+    private void readAll(List<Path> files, BatchSink sink) throws IOException {
+        List<String> summary = new ArrayList<>();
         for (Path file : files) {
             LogKind kind = forcedKind != null ? forcedKind : LogKind.detect(file).orElseThrow();
-            String zone = kind == LogKind.EVASIVE ? config.sources().evasive().timeZone() : config.sources().phpmail().timeZone();
-            TailedLogSource.Kind reader = kind.reader(zone == null ? ZoneId.systemDefault() : ZoneId.of(zone), Clock.systemUTC());
-            try (TailedLogSource log = new TailedLogSource(file.toString(), file, reader, host, sink, Clock.systemUTC(),
-                    Optional.empty(), true)) {
-                while (log.pollOnce() > 0) {
-                    // to the end of the file
-                }
-                lines += log.linesRead();
-                unparseable += log.unparseableLines();
+            try (TailedLogSource log = kind.saved(file, config, host, Clock.systemUTC())) {
+                log.readToEnd(sink);
+                summary.add(log.counters().summary(file.toString()));
             }
         }
-        return new long[] {lines, unparseable};
+        summary.forEach(line -> err.println("culprit: " + line));
     }
 }

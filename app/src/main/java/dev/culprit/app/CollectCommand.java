@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
                     + "each event stamped with the data's own time, publishes them and exits. A PATH is a log "
                     + "(mod_evasive, PHP mail(); rotated .1 and .gz too), a /proc capture (snapshot directories "
                     + "as scripts/capture/proc-snapshot.sh writes them), or a directory searched through its "
-                    + "subdirectories for these and for copies of mod_evasive's DOSLogDir; what it cannot read is "
+                    + "subdirectories for these, for status pages saved by scripts/capture/apache-status.sh and "
+                    + "for copies of mod_evasive's DOSLogDir; what it cannot read is "
                     + "listed with the reason. Without PATHs, reads the config's sources once: its logs from their "
                     + "beginning, its proc root as a capture, its status page as it is now.",
             "",

@@ -4,6 +4,8 @@ import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.Source;
 import dev.culprit.collectors.SourceRegistry;
+import dev.culprit.collectors.apache.ApacheStatusPoller;
+import dev.culprit.collectors.apache.SavedStatusPages;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.evasive.DosLogDirWatcher;
 import dev.culprit.collectors.proc.DeviceFilter;
@@ -33,7 +35,8 @@ import java.util.regex.Pattern;
  * {@code culprit collect --once}: saved input from start to end, into an archive or into Kafka.
  * Each PATH is a log file, a /proc capture (snapshot directories as
  * scripts/capture/proc-snapshot.sh writes them), or a directory, searched through its
- * subdirectories for both and for copies of mod_evasive's DOSLogDir ({@code dos-<IP>} files,
+ * subdirectories for both, for mod_status pages saved by scripts/capture/apache-status.sh (with
+ * their {@code times.txt}) and for copies of mod_evasive's DOSLogDir ({@code dos-<IP>} files,
  * each a blacklisting at its mtime, so copied with {@code cp -a}, {@code tar} or {@code rsync -a}). What cannot be read is listed with the reason and the rest is read;
  * only when nothing at all can be read is it a mistake.
  */
@@ -162,6 +165,11 @@ final class OneShotRead {
             if (Files.isDirectory(path)) {
                 if (ProcSource.isCapture(path)) {
                     sources.add(new Found(path, capture(path)));
+                    return;
+                }
+                if (SavedStatusPages.isSaved(path)) {
+                    sources.add(new Found(path, new SavedStatusPages(path,
+                            new ApacheStatusPoller(host, config.sources().apache().settings(), Clock.systemUTC()))));
                     return;
                 }
                 List<Path> entries = entries(path);

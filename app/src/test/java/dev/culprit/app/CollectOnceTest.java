@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.DiskSample;
 import dev.culprit.events.EvasiveEvent;
@@ -106,6 +107,18 @@ class CollectOnceTest {
                 .contains("dd");
         assertThat(err.toString()).contains("culprit: " + CAPTURED.resolve("proc/dd-write") + ": 3 read, " + events.size()
                 + " event(s), 0 unparseable, 0 dropped");
+    }
+
+    @Test
+    void savedStatusPagesAreReadAtTheirCaptureTimes() throws IOException {
+        Path archive = dir.resolve("apache.jsonl.gz");
+
+        int exit = culprit("collect", "--once", "--host", "web1", "--out", archive.toString(), CAPTURED.resolve("apache").toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        List<Event> events = EventArchive.read(archive);
+        assertThat(events).hasSize(15).allSatisfy(e -> assertThat(e).isInstanceOf(ApacheStatus.class));
+        assertThat(err.toString()).contains("culprit: " + CAPTURED.resolve("apache") + ": 15 read, 15 event(s), 0 unparseable");
     }
 
     @Test

@@ -146,7 +146,7 @@ final class OneShotRead {
                 summary.add(source.counters().summary(found.what()));
             } catch (IOException | RuntimeException e) {
                 // A file that fails half-way (a truncated .gz) keeps what it gave; the rest goes on.
-                String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+                String reason = Source.describe(e);
                 long before = source.counters().read();
                 skipped.add(new Skipped(found.what(), before == 0 ? reason : "stopped after " + before + " read: " + reason));
             }

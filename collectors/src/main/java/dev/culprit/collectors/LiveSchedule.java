@@ -72,7 +72,7 @@ public final class LiveSchedule implements AutoCloseable {
                 failing = false;
             } catch (IOException | RuntimeException e) {
                 // Anything thrown here would end the schedule for good; count it and try again.
-                String error = e.getMessage() == null ? e.toString() : e.getMessage();
+                String error = Source.describe(e);
                 source.tally().failed(error);
                 if (!failing) {
                     LOG.warn("{}: {} (will keep trying)", source.name(), error);

@@ -1,6 +1,9 @@
 package dev.culprit.collectors;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 
 /**
@@ -38,4 +41,21 @@ public interface Source extends AutoCloseable {
 
     @Override
     default void close() throws IOException {}
+
+    /**
+     * A failure as the summary and the log say it. A file system exception's message is only the
+     * file's name, so the file and what happened to it are said in words.
+     */
+    static String describe(Exception e) {
+        if (e instanceof AccessDeniedException denied) {
+            return denied.getFile() + ": permission denied";
+        }
+        if (e instanceof NoSuchFileException missing) {
+            return missing.getFile() + ": no such file";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() == null) {
+            return fs.getFile() + ": " + fs.getClass().getSimpleName();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
 }

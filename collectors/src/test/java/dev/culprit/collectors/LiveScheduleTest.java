@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.Event;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -75,5 +76,13 @@ class LiveScheduleTest {
         assertThat(counters.read()).isEqualTo(counters.events() + counters.dropped());
         assertThat(counters.summary("flaky")).startsWith("flaky: " + counters.read() + " read, " + counters.events()
                 + " event(s), 0 unparseable, 1 dropped; last error: cannot read");
+    }
+
+    @Test
+    void aFileSystemFailureNamesTheFileAndWhatHappenedToIt() {
+        // what a log under Debian's root:adm 0750 /var/log/apache2 gives a collector not in adm
+        assertThat(Source.describe(new AccessDeniedException("/var/log/apache2/error.log")))
+                .isEqualTo("/var/log/apache2/error.log: permission denied");
+        assertThat(Source.describe(new IOException("cannot list /proc"))).isEqualTo("cannot list /proc");
     }
 }

@@ -92,7 +92,6 @@ public final class DosLogDirWatcher implements Source {
 
     /** The files of {@code now} that are not in {@code before} with the same mtime, oldest first. */
     private List<EvasiveEvent> blacklistings(Map<String, FileTime> now, Map<String, FileTime> before) {
-        tally.read(1);
         List<EvasiveEvent> found = new ArrayList<>();
         for (Map.Entry<String, FileTime> file : now.entrySet()) {
             if (!file.getValue().equals(before.get(file.getKey()))) {
@@ -122,6 +121,7 @@ public final class DosLogDirWatcher implements Source {
                 }
             }
         }
+        tally.read(1);
         return files;
     }
 

@@ -3,6 +3,7 @@ package dev.culprit.app;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.ParseResult;
 import dev.culprit.collectors.spool.Spool;
+import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.collectors.tail.TailedLogSource;
 import dev.culprit.events.Event;
 import java.io.PrintWriter;
@@ -85,9 +86,10 @@ public final class BenchCommand implements Callable<Integer> {
                 Path spoolDir = scratch.resolve("spool-" + round);
                 long t0 = System.nanoTime();
                 try (Spool spool = Spool.open(spoolDir, Long.MAX_VALUE);
-                     TailedLogSource source = new TailedLogSource("bench", log, reader, "bench", spool, Clock.systemUTC(),
-                             Optional.empty(), true)) {
-                    while (source.pollOnce() > 0) {
+                     TailedLogSource source = new TailedLogSource("bench", log, reader, "bench", Clock.systemUTC(),
+                             Optional.of(FilePosition.BEGINNING))) {
+                    // live polling from the beginning: the path a followed log's lines take
+                    while (source.poll(spool)) {
                         // to the end
                     }
                 }

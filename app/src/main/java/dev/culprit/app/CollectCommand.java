@@ -24,8 +24,14 @@ import picocli.CommandLine.Spec;
                     + "events wait in an on-disk spool under the data directory while Kafka is unreachable. "
                     + "Runs until Ctrl-C or --duration.",
             "",
-            "With --once: reads the given logs from beginning to end (forensics on logs from another machine), "
-                    + "using the lines' own timestamps, publishes them and exits.",
+            "With --once: reads the given PATHs from beginning to end (forensics on another machine's data), "
+                    + "each event stamped with the data's own time, publishes them and exits. A PATH is a log "
+                    + "(mod_evasive, PHP mail(); rotated .1 and .gz too), a /proc capture (snapshot directories "
+                    + "as scripts/capture/proc-snapshot.sh writes them), or a directory searched through its "
+                    + "subdirectories for these, for status pages saved by scripts/capture/apache-status.sh and "
+                    + "for copies of mod_evasive's DOSLogDir; what it cannot read is "
+                    + "listed with the reason. Without PATHs, reads the config's sources once: its logs from their "
+                    + "beginning, its proc root as a capture, its status page as it is now.",
             "",
             "With --out: writes a capture archive instead of publishing (for `culprit replay`)."})
 public final class CollectCommand implements Callable<Integer> {
@@ -34,10 +40,11 @@ public final class CollectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Collector config (YAML); required unless --once (then it only sets host and time zones).")
+            description = "Collector config (YAML); required unless --once PATH... (then it only sets host, time zones "
+                    + "and the proc settings).")
     Path config;
 
-    @Option(names = "--once", description = "Read the FILEs to their end and exit.")
+    @Option(names = "--once", description = "Read the PATHs to their end and exit.")
     boolean once;
 
     @Option(names = "--out", paramLabel = "ARCHIVE",
@@ -48,14 +55,14 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Live: stop after this long, e.g. 40s (default: run until Ctrl-C).")
     java.time.Duration duration;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "With --once: what the FILEs are: ${COMPLETION-CANDIDATES} (default: told from their lines).")
+    @Option(names = "--kind", paramLabel = "KIND", description = "With --once: what the log files are: ${COMPLETION-CANDIDATES} (default: told from their lines).")
     LogKind kind;
 
     @Option(names = "--host", paramLabel = "NAME", description = "With --once: the host the logs came from (default: the config's host, else this machine's name).")
     String host;
 
-    @Parameters(paramLabel = "FILE", arity = "0..*", description = "With --once: the logs to read.")
-    List<Path> files = List.of();
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "With --once: the logs, /proc captures and directories to read.")
+    List<Path> paths = List.of();
 
     @Option(names = "--data-dir", defaultValue = "data", paramLabel = "DIR",
             description = "Where the spool and log positions live (default: ${DEFAULT-VALUE}).")
@@ -75,9 +82,9 @@ public final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        if (!once && (config == null || !files.isEmpty())) {
-            err.println("culprit collect: " + (config == null ? "--config FILE is required (or --once FILE...)"
-                    : "FILE arguments go with --once"));
+        if (!once && (config == null || !paths.isEmpty())) {
+            err.println("culprit collect: " + (config == null ? "--config FILE is required (or --once PATH...)"
+                    : "PATH arguments go with --once"));
             return Culprit.EXIT_USAGE;
         }
         CollectorConfig collectors;
@@ -97,7 +104,7 @@ public final class CollectCommand implements Callable<Integer> {
         }
         if (once) {
             return new OneShotRead(err, host != null ? host : Collector.hostName(collectors), kind, collectors)
-                    .run(files, out, kafka, dataDir);
+                    .run(paths, config != null, out, kafka, dataDir);
         }
         if (kafka == null && out == null) {
             err.println("culprit collect: no Kafka to publish to: set kafka.bootstrapServers in " + config
@@ -118,11 +125,11 @@ public final class CollectCommand implements Callable<Integer> {
             err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
                     + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
             stop.await(duration);
-            err.printf("culprit: %d line(s) read, %d unparseable and %d /proc read(s) failed (sent to culprit.deadletter), "
-                    + "%d process I/O figure(s) above the disks' bound left out, "
-                    + "%d sample(s) dropped, %d record(s) shipped%n", collector.linesRead(), collector.unparseableLines(),
-                    collector.unreadableProcFiles(), collector.processRatesAboveDiskBound(), collector.droppedSamples(),
-                    collector.shippedRecords());
+            // Unparseable input went to culprit.deadletter; for proc, dropped counts process figures above the disks' bound too.
+            collector.counters().forEach((source, counters) -> err.println("culprit: " + counters.summary(source)));
+            if (archive == null) {
+                err.printf("culprit: %d record(s) shipped%n", collector.shippedRecords());
+            }
         } finally {
             if (archive != null) {
                 archive.close();

@@ -2,23 +2,48 @@ package dev.culprit.app;
 
 import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.LogKind;
+import dev.culprit.collectors.Source;
+import dev.culprit.collectors.SourceRegistry;
+import dev.culprit.collectors.apache.ApacheStatusPoller;
+import dev.culprit.collectors.apache.SavedStatusPages;
 import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.collectors.evasive.DosLogDirWatcher;
+import dev.culprit.collectors.proc.DeviceFilter;
+import dev.culprit.collectors.proc.ProcSource;
 import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.collectors.spool.Spool;
-import dev.culprit.collectors.tail.TailedLogSource;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.EventArchive;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** {@code culprit collect --once}: logs from start to end, into an archive or into Kafka. */
+/**
+ * {@code culprit collect --once}: saved input from start to end, into an archive or into Kafka.
+ * Each PATH is a log file, a /proc capture (snapshot directories as
+ * scripts/capture/proc-snapshot.sh writes them), or a directory, searched through its
+ * subdirectories for both, for mod_status pages saved by scripts/capture/apache-status.sh (with
+ * their {@code times.txt}) and for copies of mod_evasive's DOSLogDir ({@code dos-<IP>} files,
+ * each a blacklisting at its mtime, so copied with {@code cp -a}, {@code tar} or {@code rsync -a}). What cannot be read is listed with the reason and the rest is read;
+ * only when nothing at all can be read is it a mistake.
+ */
 final class OneShotRead {
+
+    /** {@code mail.log.2.gz}: the base name, and how many rotations old it is. */
+    private static final Pattern ROTATED = Pattern.compile("(.*?)(?:\\.(\\d{1,6}))?(?:\\.gz)?");
 
     private final PrintWriter err;
     private final String host;
@@ -32,34 +57,59 @@ final class OneShotRead {
         this.config = config;
     }
 
-    int run(List<Path> files, Path out, KafkaAccess kafka, Path dataDir) throws Exception {
-        if (files.isEmpty()) {
-            err.println("culprit collect --once: name at least one log FILE");
+    /** A path or source left out, and why. */
+    private record Skipped(String what, String reason) {
+        Skipped(Path path, String reason) {
+            this(path.toString(), reason);
+        }
+    }
+
+    /** A source to read, and what the summary calls it: the path it reads, or its name in the config. */
+    private record Found(String what, Source source) {
+        Found(Path path, Source source) {
+            this(path.toString(), source);
+        }
+    }
+
+    /**
+     * @param configured whether a config file was given: without PATHs its sources are read
+     *     one-shot (its logs from their beginning, its proc root as a capture, its status page once)
+     */
+    int run(List<Path> paths, boolean configured, Path out, KafkaAccess kafka, Path dataDir) throws Exception {
+        if (paths.isEmpty() && !configured) {
+            err.println("culprit collect --once: name at least one PATH (a log, a /proc capture or a directory of them), "
+                    + "or --config FILE to read its sources once");
             return Culprit.EXIT_USAGE;
         }
         if (out == null && kafka == null) {
             err.println("culprit collect --once: give --out ARCHIVE, or Kafka with --bootstrap-servers or kafka.bootstrapServers");
             return Culprit.EXIT_USAGE;
         }
-        for (Path file : files) {
-            if (!Files.isReadable(file)) {
-                err.println("culprit collect --once: cannot read " + file);
-                return Culprit.EXIT_USAGE;
-            }
-            if (forcedKind == null && LogKind.detect(file).isEmpty()) {
-                err.println("culprit collect --once: " + file + " holds no mod_evasive or PHP mail() line in its first 1000; "
-                        + "pass --kind evasive|phpmail if it is one");
-                return Culprit.EXIT_USAGE;
-            }
+        List<Found> sources = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (Path path : paths) {
+            find(path, sources, skipped);
+        }
+        if (paths.isEmpty()) {
+            SourceRegistry.configured(config, new SourceRegistry.Context(host, Clock.systemUTC(), Map.of()))
+                    .forEach(source -> sources.add(new Found(source.name(), source)));
+        }
+        if (sources.isEmpty()) {
+            skipped.forEach(s -> err.println("culprit: skipped " + s.what() + ": " + s.reason()));
+            err.println("culprit collect --once: nothing to read" + (forcedKind == null && !skipped.isEmpty()
+                    ? "; pass --kind evasive|phpmail if a file is such a log" : ""));
+            return Culprit.EXIT_USAGE;
         }
         if (out != null) {
             try (EventArchive.Writer archive = new EventArchive.Writer(out)) {
-                long[] totals = readAll(files, (events, positions) -> {
+                int read = readAll(sources, skipped, (events, positions) -> {
                     events.forEach(archive::write);
                     return true;
                 });
-                err.printf("culprit: %d line(s) from %d file(s), %d unparseable; %d event(s) written to %s%n",
-                        totals[0], files.size(), totals[1], archive.written(), out);
+                if (read == 0) {
+                    return Culprit.EXIT_USAGE;
+                }
+                err.printf("culprit: %d event(s) from %d source(s) written to %s%n", archive.written(), read, out);
             }
             return 0;
         }
@@ -67,10 +117,12 @@ final class OneShotRead {
         Path spoolDir = dataDir.resolve("spool-once-" + ProcessHandle.current().pid());
         try (Spool spool = Spool.open(spoolDir, Long.MAX_VALUE);
              KafkaShipper shipper = new KafkaShipper(spool, kafka, host + "-once-" + ProcessHandle.current().pid()).start()) {
-            long[] totals = readAll(files, spool);
+            int read = readAll(sources, skipped, spool);
+            if (read == 0) {
+                return Culprit.EXIT_USAGE;
+            }
             boolean shipped = shipper.awaitShipped(Duration.ofMinutes(5));
-            err.printf("culprit: %d line(s) from %d file(s), %d unparseable; %d record(s) published to %s%n",
-                    totals[0], files.size(), totals[1], shipper.shippedRecords(), kafka);
+            err.printf("culprit: %d record(s) from %d source(s) published to %s%n", shipper.shippedRecords(), read, kafka);
             if (!shipped) {
                 err.println("culprit: Kafka did not take everything within 5 minutes; the rest stays in " + spoolDir);
                 return Culprit.EXIT_RUNTIME;
@@ -79,23 +131,111 @@ final class OneShotRead {
         return 0;
     }
 
-    /** Returns {lines, unparseable}. */
-    private long[] readAll(List<Path> files, BatchSink sink) throws Exception {
-        long lines = 0;
-        long unparseable = 0;
-        for (Path file : files) {
-            LogKind kind = forcedKind != null ? forcedKind : LogKind.detect(file).orElseThrow();
-            String zone = kind == LogKind.EVASIVE ? config.sources().evasive().timeZone() : config.sources().phpmail().timeZone();
-            TailedLogSource.Kind reader = kind.reader(zone == null ? ZoneId.systemDefault() : ZoneId.of(zone), Clock.systemUTC());
-            try (TailedLogSource log = new TailedLogSource(file.toString(), file, reader, host, sink, Clock.systemUTC(),
-                    Optional.empty(), true)) {
-                while (log.pollOnce() > 0) {
-                    // to the end of the file
-                }
-                lines += log.linesRead();
-                unparseable += log.unparseableLines();
+    /**
+     * Reads every source to its end, then prints one line per source from its counters and one
+     * per path skipped. Returns how many sources were read to their end.
+     */
+    private int readAll(List<Found> sources, List<Skipped> skipped, BatchSink sink) throws IOException {
+        int read = 0;
+        List<String> summary = new ArrayList<>();
+        for (Found found : sources) {
+            Source source = found.source();
+            try (source) {
+                source.readToEnd(sink);
+                read++;
+                summary.add(source.counters().summary(found.what()));
+            } catch (IOException | RuntimeException e) {
+                // A file that fails half-way (a truncated .gz) keeps what it gave; the rest goes on.
+                String reason = Source.describe(e);
+                long before = source.counters().read();
+                skipped.add(new Skipped(found.what(), before == 0 ? reason : "stopped after " + before + " read: " + reason));
             }
         }
-        return new long[] {lines, unparseable};
+        summary.forEach(line -> err.println("culprit: " + line));
+        skipped.forEach(s -> err.println("culprit: skipped " + s.what() + ": " + s.reason()));
+        if (read == 0) {
+            err.println("culprit collect --once: nothing could be read");
+        }
+        return read;
+    }
+
+    /** Adds what {@code path} holds to {@code sources}, or says in {@code skipped} why it is left out. */
+    private void find(Path path, List<Found> sources, List<Skipped> skipped) {
+        try {
+            if (Files.isDirectory(path)) {
+                if (ProcSource.isCapture(path)) {
+                    sources.add(new Found(path, capture(path)));
+                    return;
+                }
+                if (SavedStatusPages.isSaved(path)) {
+                    sources.add(new Found(path, new SavedStatusPages(path,
+                            new ApacheStatusPoller(host, config.sources().apache().settings(), Clock.systemUTC()))));
+                    return;
+                }
+                List<Path> entries = entries(path);
+                if (entries.stream().anyMatch(DosLogDirWatcher::isBlacklisting)) {
+                    sources.add(new Found(path, new DosLogDirWatcher(path, host)));
+                }
+                for (Path entry : entries) {
+                    if (!DosLogDirWatcher.isBlacklisting(entry)) {
+                        find(entry, sources, skipped);
+                    }
+                }
+            } else if (!Files.exists(path)) {
+                skipped.add(new Skipped(path, Files.isSymbolicLink(path) ? "a symbolic link to nothing" : "no such file"));
+            } else if (!Files.isRegularFile(path)) {
+                skipped.add(new Skipped(path, "not a regular file or directory"));
+            } else {
+                Optional<LogKind> kind = forcedKind != null ? readable(path) : LogKind.detect(path);
+                if (kind.isEmpty()) {
+                    skipped.add(new Skipped(path, Files.size(path) == 0 ? "empty" : LogKind.notRecognised()));
+                } else {
+                    sources.add(new Found(path, kind.get().saved(path, config, host, Clock.systemUTC())));
+                }
+            }
+        } catch (AccessDeniedException e) {
+            skipped.add(new Skipped(path, "unreadable: permission denied"));
+        } catch (NoSuchFileException e) {
+            skipped.add(new Skipped(path, "gone while being read"));
+        } catch (IOException e) {
+            skipped.add(new Skipped(path, "unreadable: " + (e.getMessage() == null ? e.toString() : e.getMessage())));
+        }
+    }
+
+    /** With --kind every file is of that kind; it must still open. */
+    private Optional<LogKind> readable(Path file) throws IOException {
+        Files.newInputStream(file).close();
+        return Optional.of(forcedKind);
+    }
+
+    private ProcSource capture(Path dir) {
+        CollectorConfig.Proc proc = config.sources().proc();
+        return new ProcSource(dir, host, Clock.systemUTC(),
+                new DeviceFilter(proc.includePartitions(), proc.includeVirtualDevices()), proc.topProcesses(), proc.every());
+    }
+
+    /**
+     * A directory's entries, the logs of one name oldest rotation first ({@code mail.log.2.gz},
+     * {@code mail.log.1}, {@code mail.log}), so that an archive holds each log in its own order.
+     */
+    private static List<Path> entries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(dir)) {
+            listing.forEach(entries::add);
+        }
+        entries.sort(Comparator.comparing((Path p) -> base(p)).thenComparing(p -> -rotations(p)));
+        return entries;
+    }
+
+    private static String base(Path file) {
+        Matcher m = ROTATED.matcher(file.getFileName().toString());
+        m.matches();
+        return m.group(1);
+    }
+
+    private static int rotations(Path file) {
+        Matcher m = ROTATED.matcher(file.getFileName().toString());
+        m.matches();
+        return m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
     }
 }

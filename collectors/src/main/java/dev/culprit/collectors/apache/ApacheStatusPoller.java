@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * Reads one Apache's mod_status and turns each read into an {@link ApacheStatus} event. A server
@@ -73,6 +74,21 @@ public final class ApacheStatusPoller {
     private ApacheStatus read() {
         Page auto = fetch(settings.autoUrl());
         long readAt = clock.millis();
+        return status(auto, settings.autoUrl().toString(), readAt,
+                () -> settings.extended() ? workerTable(fetch(settings.url()), settings.url().toString()) : NO_TABLE);
+    }
+
+    /**
+     * A status read earlier and saved: the {@code ?auto} page read at {@code readAt}, and the
+     * ExtendedStatus HTML page read with it, or null when there is none. Pages are named by
+     * where they were saved.
+     */
+    public synchronized ApacheStatus saved(String auto, String autoName, long readAt, String html, String htmlName) {
+        return status(new Page(auto, null), autoName, readAt,
+                () -> html == null ? NO_TABLE : workerTable(new Page(html, null), htmlName));
+    }
+
+    private ApacheStatus status(Page auto, String autoName, long readAt, Supplier<WorkerTable> table) {
         if (auto.error() != null) {
             return unreachable(readAt, auto.error());
         }
@@ -80,13 +96,13 @@ public final class ApacheStatusPoller {
         try {
             status = ServerStatusParser.parse(auto.body());
         } catch (StatusFormatException e) {
-            return unreachable(readAt, settings.autoUrl() + " is not a mod_status ?auto page: " + e.getMessage());
+            return unreachable(readAt, autoName + " is not a mod_status ?auto page: " + e.getMessage());
         }
         Double requestsPerSec = rateUpTo(status, readAt);
-        WorkerTable table = settings.extended() ? workerTable() : new WorkerTable(List.of(), null);
-        return new ApacheStatus(host, SOURCE, readAt, Schema.VERSION, settings.url().toString(), true, table.error(),
+        WorkerTable workers = table.get();
+        return new ApacheStatus(host, SOURCE, readAt, Schema.VERSION, settings.url().toString(), true, workers.error(),
                 status.uptimeSeconds(), status.totalAccesses(), requestsPerSec,
-                status.busyWorkers(), status.idleWorkers(), status.scoreboard().byLabel(), table.workers());
+                status.busyWorkers(), status.idleWorkers(), status.scoreboard().byLabel(), workers.workers());
     }
 
     private Double rateUpTo(AutoStatus status, long readAt) {
@@ -103,15 +119,16 @@ public final class ApacheStatusPoller {
     /** The busy workers, or why they could not be read; the counters stand either way. */
     private record WorkerTable(List<WorkerRequest> workers, String error) {}
 
-    private WorkerTable workerTable() {
-        Page html = fetch(settings.url());
+    private static final WorkerTable NO_TABLE = new WorkerTable(List.of(), null);
+
+    private static WorkerTable workerTable(Page html, String name) {
         if (html.error() != null) {
             return new WorkerTable(List.of(), "extended status: " + html.error());
         }
         try {
             return new WorkerTable(ExtendedStatusParser.parse(html.body()), null);
         } catch (StatusFormatException e) {
-            return new WorkerTable(List.of(), "extended status at " + settings.url() + ": " + e.getMessage());
+            return new WorkerTable(List.of(), "extended status at " + name + ": " + e.getMessage());
         }
     }
 

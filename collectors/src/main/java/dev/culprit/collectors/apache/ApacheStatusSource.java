@@ -1,67 +1,68 @@
 package dev.culprit.collectors.apache;
 
-import dev.culprit.collectors.EventSink;
+import dev.culprit.collectors.BatchSink;
+import dev.culprit.collectors.Source;
+import dev.culprit.collectors.SourceRegistry;
+import dev.culprit.collectors.SourceTally;
+import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.events.ApacheStatus;
+import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 
-/** Runs an {@link ApacheStatusPoller} every interval on its own thread until closed. */
-public final class ApacheStatusSource implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ApacheStatusSource.class);
+/**
+ * One Apache's mod_status, read by an {@link ApacheStatusPoller}. Live, every interval; one-shot,
+ * the page once as it is now. A read that fails is still an event ({@code reachable=false}), and
+ * also a failed poll, so the schedule says it once per outage.
+ */
+public final class ApacheStatusSource implements Source {
 
     private final ApacheStatusPoller poller;
     private final Duration interval;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "culprit-apache-status");
-        t.setDaemon(true);
-        return t;
-    });
-    private boolean unreachable;
-    private boolean sinkFailing;
+    private final SourceTally tally = new SourceTally(ApacheStatusPoller.SOURCE);
 
     public ApacheStatusSource(ApacheStatusPoller poller, Duration interval) {
         this.poller = poller;
         this.interval = interval;
     }
 
-    public void start(EventSink sink) {
-        // Fixed delay, not rate: a status page slowed by a DoS must not make polls pile up.
-        timer.scheduleWithFixedDelay(() -> pollInto(sink), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void pollInto(EventSink sink) {
-        ApacheStatus status = poller.poll();
-        // The event carries every failure; the log says it once per streak, not once per poll.
-        if (!status.reachable() && !unreachable) {
-            LOG.warn("apache status {} unreadable (will keep trying): {}", status.server(), status.error());
-        } else if (status.reachable() && unreachable) {
-            LOG.info("apache status {} readable again", status.server());
+    /** The {@code apache} section of a config: one source, or none when it is off. */
+    public static List<Source> configured(CollectorConfig config, SourceRegistry.Context on) {
+        CollectorConfig.Apache apache = config.sources().apache();
+        if (!apache.enabled()) {
+            return List.of();
         }
-        unreachable = !status.reachable();
-        try {
-            sink.publish(status);
-            sinkFailing = false;
-        } catch (RuntimeException e) {
-            if (!sinkFailing) {
-                LOG.warn("apache status could not be handed on (will keep trying): {}", e.getMessage());
-            }
-            sinkFailing = true;
-        }
+        return List.of(new ApacheStatusSource(new ApacheStatusPoller(on.host(), apache.settings(), on.clock()), apache.every()));
     }
 
     @Override
-    public void close() {
-        // Not shutdownNow: an interrupt in the middle of a spool write would close its FileChannel.
-        timer.shutdown();
-        try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    public String name() {
+        return ApacheStatusPoller.SOURCE;
+    }
+
+    @Override
+    public Duration interval() {
+        return interval;
+    }
+
+    @Override
+    public boolean poll(BatchSink sink) throws IOException {
+        ApacheStatus status = poller.poll();
+        tally.read(1);
+        tally.writeOrDrop(sink, List.of(status));
+        if (!status.reachable()) {
+            throw new IOException("status " + status.server() + " unreadable: " + status.error());
         }
+        return false;
+    }
+
+    @Override
+    public void readToEnd(BatchSink sink) throws IOException {
+        poll(sink);
+    }
+
+    @Override
+    public SourceTally tally() {
+        return tally;
     }
 }

@@ -1,5 +1,8 @@
 package dev.culprit.collectors.evasive;
 
+import dev.culprit.collectors.BatchSink;
+import dev.culprit.collectors.Source;
+import dev.culprit.collectors.SourceTally;
 import dev.culprit.events.EvasiveEvent;
 import dev.culprit.events.EvasiveEvent.Kind;
 import dev.culprit.events.Schema;
@@ -10,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,48 +26,78 @@ import java.util.stream.Stream;
  * an address. The file is the one blacklisting record that does not depend on syslog, and
  * while it exists mod_evasive logs no new "Blacklisting" line for that address, so a new file
  * (or one deleted and created again: a new mtime) is a new blacklisting, stamped with its mtime.
+ * Live, the files there at the first listing are old news; one-shot, every file is reported.
  */
-public final class DosLogDirWatcher {
+public final class DosLogDirWatcher implements Source {
 
     public static final String SOURCE = "doslogdir";
 
+    private static final Duration POLL = Duration.ofSeconds(1);
     private static final String PREFIX = "dos-";
     private static final int PID_BYTES = 16;
 
     private final Path dir;
     private final String host;
-    private final boolean reportExisting;
+    private final SourceTally tally = new SourceTally(SOURCE);
     private final Map<String, FileTime> seen = new HashMap<>();
     private boolean listedOnce;
 
-    /**
-     * @param dir mod_evasive's DOSLogDir ({@code /var/log/apache2/evasive} in Debian's example)
-     * @param reportExisting whether files already there at the first listing are reported
-     *     (one-shot forensics) or taken as old news (live watching)
-     */
-    public DosLogDirWatcher(Path dir, String host, boolean reportExisting) {
+    /** @param dir mod_evasive's DOSLogDir ({@code /var/log/apache2/evasive} in Debian's example) */
+    public DosLogDirWatcher(Path dir, String host) {
         this.dir = dir;
         this.host = host;
-        this.reportExisting = reportExisting;
+    }
+
+    @Override
+    public String name() {
+        return SOURCE;
+    }
+
+    @Override
+    public Duration interval() {
+        return POLL;
+    }
+
+    @Override
+    public boolean poll(BatchSink sink) throws IOException {
+        // The listing is not taken again: a blacklisting the sink has no room for is dropped and counted.
+        tally.writeOrDrop(sink, List.copyOf(newBlacklistings()));
+        return false;
+    }
+
+    @Override
+    public void readToEnd(BatchSink sink) throws IOException {
+        tally.writeOrDrop(sink, List.copyOf(blacklistings(list(), Map.of())));
+    }
+
+    @Override
+    public SourceTally tally() {
+        return tally;
     }
 
     /**
-     * The blacklistings since the last call, oldest first. A directory that does not exist
-     * yet holds none; one that cannot be read throws, and the next call tries again.
+     * The blacklistings since the last call, oldest first; the first call only takes note of the
+     * files there. A directory that does not exist yet holds none; one that cannot be read
+     * throws, and the next call tries again.
      */
-    public List<EvasiveEvent> poll() throws IOException {
+    private List<EvasiveEvent> newBlacklistings() throws IOException {
         Map<String, FileTime> now = list();
-        List<EvasiveEvent> found = new ArrayList<>();
-        boolean report = listedOnce || reportExisting;
-        for (Map.Entry<String, FileTime> file : now.entrySet()) {
-            if (report && !file.getValue().equals(seen.get(file.getKey()))) {
-                found.add(blacklisted(file.getKey(), file.getValue()));
-            }
-        }
+        List<EvasiveEvent> found = listedOnce ? blacklistings(now, seen) : List.of();
         // Forget deleted files, so that a file created again counts again.
         seen.clear();
         seen.putAll(now);
         listedOnce = true;
+        return found;
+    }
+
+    /** The files of {@code now} that are not in {@code before} with the same mtime, oldest first. */
+    private List<EvasiveEvent> blacklistings(Map<String, FileTime> now, Map<String, FileTime> before) {
+        List<EvasiveEvent> found = new ArrayList<>();
+        for (Map.Entry<String, FileTime> file : now.entrySet()) {
+            if (!file.getValue().equals(before.get(file.getKey()))) {
+                found.add(blacklisted(file.getKey(), file.getValue()));
+            }
+        }
         found.sort(Comparator.comparingLong(EvasiveEvent::ts).thenComparing(EvasiveEvent::client));
         return found;
     }
@@ -78,7 +112,7 @@ public final class DosLogDirWatcher {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(PREFIX) && IpLiteral.isAddress(name.substring(PREFIX.length()))) {
+                if (isBlacklisting(entry)) {
                     try {
                         files.put(name, Files.getLastModifiedTime(entry));
                     } catch (NoSuchFileException e) {
@@ -87,7 +121,14 @@ public final class DosLogDirWatcher {
                 }
             }
         }
+        tally.read(1);
         return files;
+    }
+
+    /** Whether {@code file} is named as mod_evasive names a blacklisting: {@code dos-<IP>}. */
+    public static boolean isBlacklisting(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(PREFIX) && IpLiteral.isAddress(name.substring(PREFIX.length()));
     }
 
     private EvasiveEvent blacklisted(String name, FileTime mtime) {

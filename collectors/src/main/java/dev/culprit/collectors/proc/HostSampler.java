@@ -48,8 +48,16 @@ public final class HostSampler {
      * figures for this tick (the others still come), and becomes a dead letter naming the file.
      */
     public List<Event> sample() {
+        return sample(procRoot);
+    }
+
+    /**
+     * The figures since the previous call, read from {@code root} this time instead of the proc
+     * root this sampler was made with: one snapshot of a captured series, replayed in order.
+     */
+    public List<Event> sample(Path root) {
         List<Event> events = new ArrayList<>();
-        Reading current = read(events);
+        Reading current = read(root, events);
         Reading before = previous;
         previous = current;
         if (before == null || before.uptimeMs == null || current.uptimeMs == null) {
@@ -77,14 +85,14 @@ public final class HostSampler {
         return unreadableFiles;
     }
 
-    private Reading read(List<Event> problems) {
+    private Reading read(Path root, List<Event> problems) {
         long ts = clock.millis();
-        Long uptimeMs = parsed("uptime", ts, problems, text -> Math.round(Double.parseDouble(text.trim().split("\\s+")[0]) * 1000));
-        CpuTimes cpu = parsed("stat", ts, problems, CpuTimes::parse);
-        String pressureText = optionalText("pressure/io");
-        IoPressure pressure = pressureText == null ? null : parsed("pressure/io", ts, problems, IoPressure::parse);
+        Long uptimeMs = parsed(root, "uptime", ts, problems, text -> Math.round(Double.parseDouble(text.trim().split("\\s+")[0]) * 1000));
+        CpuTimes cpu = parsed(root, "stat", ts, problems, CpuTimes::parse);
+        String pressureText = optionalText(root, "pressure/io");
+        IoPressure pressure = pressureText == null ? null : parsed(root, "pressure/io", ts, problems, IoPressure::parse);
         Map<String, DiskCounters> disks = new HashMap<>();
-        List<DiskCounters> all = parsed("diskstats", ts, problems, DiskCounters::parseAll);
+        List<DiskCounters> all = parsed(root, "diskstats", ts, problems, DiskCounters::parseAll);
         for (DiskCounters d : all == null ? List.<DiskCounters>of() : all) {
             if (devices.accepts(d.device()) && !d.neverUsed()) {
                 disks.put(d.device(), d);
@@ -94,8 +102,8 @@ public final class HostSampler {
     }
 
     /** A file's parsed content, or null after recording why it has none this tick. */
-    private <T> T parsed(String relative, long ts, List<Event> problems, Function<String, T> parser) {
-        Path file = procRoot.resolve(relative);
+    private <T> T parsed(Path root, String relative, long ts, List<Event> problems, Function<String, T> parser) {
+        Path file = root.resolve(relative);
         String text = null;
         try {
             text = Files.readString(file);
@@ -112,9 +120,9 @@ public final class HostSampler {
     private static String bounded(String text) {
         return text.length() <= MAX_DEAD_LETTER_CHARS ? text : text.substring(0, MAX_DEAD_LETTER_CHARS) + "…";
     }
-    private String optionalText(String relative) {
+    private String optionalText(Path root, String relative) {
         try {
-            return Files.readString(procRoot.resolve(relative));
+            return Files.readString(root.resolve(relative));
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -73,7 +73,15 @@ public final class ProcessSampler {
     }
 
     public List<ProcessIoSample> sample() {
-        ProcessTable current = read();
+        return sample(procRoot);
+    }
+
+    /**
+     * The top culprits since the previous call, read from {@code root} this time instead of the
+     * proc root this sampler was made with: one snapshot of a captured series, replayed in order.
+     */
+    public List<ProcessIoSample> sample(Path root) {
+        ProcessTable current = read(root);
         ProcessTable before = previous;
         previous = current;
         if (before == null) {
@@ -95,8 +103,8 @@ public final class ProcessSampler {
         if (culprits.isEmpty()) {
             return List.of();
         }
-        MountedDisks mounted = MountedDisks.parse(optionalText("self/mountinfo"), optionalText("diskstats"));
-        return culprits.stream().map(c -> toSample(c, current.ts(), intervalMs, mounted)).toList();
+        MountedDisks mounted = MountedDisks.parse(optionalText(root, "self/mountinfo"), optionalText(root, "diskstats"));
+        return culprits.stream().map(c -> toSample(root, c, current.ts(), intervalMs, mounted)).toList();
     }
 
     /** Processes skipped so far because their {@code stat} or {@code io} did not parse. */
@@ -119,10 +127,10 @@ public final class ProcessSampler {
         return interval.within(bound);
     }
 
-    private ProcessIoSample toSample(ProcessInterval culprit, long ts, long intervalMs, MountedDisks mounted) {
+    private ProcessIoSample toSample(Path root, ProcessInterval culprit, long ts, long intervalMs, MountedDisks mounted) {
         ProcessReading p = culprit.process();
         // An exited process has no fds left to look at.
-        OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(procRoot, p.pid(), mounted);
+        OpenFiles open = culprit.exited() ? OpenFiles.NONE : OpenFiles.of(root, p.pid(), mounted);
         double seconds = intervalMs / 1000.0;
         return new ProcessIoSample(host, "proc", ts, Schema.VERSION,
                 p.pid(), p.stat().startTicks() * ProcessIntervals.MS_PER_TICK,
@@ -134,27 +142,27 @@ public final class ProcessSampler {
                 open.disks(), open.files());
     }
 
-    private ProcessTable read() {
+    private ProcessTable read(Path root) {
         long ts = clock.millis();
-        long uptimeMs = Math.round(Double.parseDouble(requiredText("uptime").trim().split("\\s+")[0]) * 1000);
-        HostIoCounters hostIo = hostIo();
+        long uptimeMs = Math.round(Double.parseDouble(requiredText(root, "uptime").trim().split("\\s+")[0]) * 1000);
+        HostIoCounters hostIo = hostIo(root);
         Map<Integer, ProcessReading> processes = new HashMap<>();
         Set<Integer> listed = new HashSet<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(procRoot, ProcessSampler::isPidDir)) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, ProcessSampler::isPidDir)) {
             for (Path pidDir : entries) {
                 listed.add(Integer.parseInt(pidDir.getFileName().toString()));
                 readProcess(pidDir).ifPresent(p -> processes.put(p.pid(), p));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + procRoot, e);
+            throw new UncheckedIOException("cannot list " + root, e);
         }
-        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(processes), hostIo);
+        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(root, processes), hostIo);
     }
 
     /** Null when diskstats or meminfo is unreadable or does not parse: that interval has no bound. */
-    private HostIoCounters hostIo() {
+    private HostIoCounters hostIo(Path root) {
         try {
-            return HostIoCounters.parse(requiredText("diskstats"), requiredText("meminfo"));
+            return HostIoCounters.parse(requiredText(root, "diskstats"), requiredText(root, "meminfo"));
         } catch (UncheckedIOException | IllegalArgumentException e) {
             // HostSampler reads diskstats too and sends a bad one as a dead letter; here it only
             // costs the bound, said once.
@@ -195,8 +203,8 @@ public final class ProcessSampler {
     }
 
     /** The kernel's switch when it has one (5.14+); else on whenever any process has counted a tick. */
-    private boolean delayAccounting(Map<Integer, ProcessReading> processes) {
-        String setting = optionalText("sys/kernel/task_delayacct").trim();
+    private boolean delayAccounting(Path root, Map<Integer, ProcessReading> processes) {
+        String setting = optionalText(root, "sys/kernel/task_delayacct").trim();
         if (!setting.isEmpty()) {
             return !setting.equals("0");
         }
@@ -213,8 +221,8 @@ public final class ProcessSampler {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
-    private String requiredText(String relative) {
-        Path file = procRoot.resolve(relative);
+    private static String requiredText(Path root, String relative) {
+        Path file = root.resolve(relative);
         try {
             return text(file);
         } catch (IOException e) {
@@ -223,9 +231,9 @@ public final class ProcessSampler {
     }
 
     /** Empty when absent or unreadable: these files only refine what the sampler reports. */
-    private String optionalText(String relative) {
+    private static String optionalText(Path root, String relative) {
         try {
-            return text(procRoot.resolve(relative));
+            return text(root.resolve(relative));
         } catch (IOException e) {
             return "";
         }

@@ -6,6 +6,9 @@ package dev.culprit.collectors.tail;
  */
 public record FilePosition(long inode, long offset) {
 
+    /** The beginning of whichever file is at the path when it is first read (no inode known yet). */
+    public static final FilePosition BEGINNING = new FilePosition(-1, 0);
+
     public FilePosition {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative: " + offset);

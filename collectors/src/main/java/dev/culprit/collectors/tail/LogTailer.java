@@ -62,7 +62,7 @@ public final class LogTailer implements AutoCloseable {
 
     /**
      * @param start where a previous run stopped; empty starts at the current end of the file
-     *     (live collection does not replay history), see {@link #fromBeginning(Path)} for one-shot reads
+     *     (live collection does not replay history); {@link FilePosition#BEGINNING} reads it all
      */
     public LogTailer(Path path, Optional<FilePosition> start) {
         this.path = path;
@@ -80,10 +80,6 @@ public final class LogTailer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path, e);
         }
-    }
-
-    public static LogTailer fromBeginning(Path path) {
-        return new LogTailer(path, Optional.of(new FilePosition(-1, 0)));
     }
 
     public FilePosition position() {

@@ -5,6 +5,7 @@ import static dev.culprit.collectors.apache.StatusServer.Response.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.culprit.collectors.LiveSchedule;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.Event;
 import java.io.IOException;
@@ -28,16 +29,17 @@ class ApacheStatusSourceTest {
             apache.auto(page(text("worker-load-auto-1.txt")), page(text("worker-load-auto-2.txt")));
             ApacheStatusPoller poller = new ApacheStatusPoller("web1", ApacheStatusSettings.of(apache.url()),
                     Map.of(), Clock.systemUTC());
-            try (ApacheStatusSource source = new ApacheStatusSource(poller, Duration.ofMillis(20))) {
-                source.start(event -> {
-                    if (handed.incrementAndGet() == 2) {
-                        throw new IllegalStateException("spool full");
-                    }
-                    published.add(event);
-                });
-
+            ApacheStatusSource source = new ApacheStatusSource(poller, Duration.ofMillis(20));
+            try (LiveSchedule schedule = new LiveSchedule(List.of(source), (events, positions) -> {
+                if (handed.incrementAndGet() == 2) {
+                    throw new IllegalStateException("spool broken");
+                }
+                published.addAll(events);
+                return true;
+            })) {
                 await().atMost(Duration.ofSeconds(10)).until(() -> published.size() >= 5);
             }
+            assertThat(source.counters().lastError()).endsWith("?auto: HTTP 404");
         }
 
         assertThat(published).first().extracting(e -> ((ApacheStatus) e).totalAccesses()).isEqualTo(15351L);

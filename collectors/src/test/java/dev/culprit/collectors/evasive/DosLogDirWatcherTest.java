@@ -13,6 +13,8 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -48,45 +50,42 @@ class DosLogDirWatcherTest {
 
     @Test
     void forensicsReportsEveryBlacklistingWithItsTimeAndBlockingChild() throws IOException {
-        DosLogDirWatcher watcher = new DosLogDirWatcher(dosLogDir, "vm", true);
-
-        assertThat(watcher.poll())
+        assertThat(readToEnd(new DosLogDirWatcher(dosLogDir, "vm")))
                 .extracting(EvasiveEvent::kind, EvasiveEvent::client, EvasiveEvent::ts, EvasiveEvent::detail, EvasiveEvent::count)
                 .containsExactly(
                         // the same addresses, children and milliseconds as the syslog Blacklisting lines
                         tuple(Kind.BLACKLISTED, "127.0.0.67", 1795984779164L, "child pid 8103", 1L),
                         tuple(Kind.BLACKLISTED, "127.0.0.66", 1795984779171L, "child pid 8099", 1L),
                         tuple(Kind.BLACKLISTED, "127.0.0.68", 1795984779470L, "child pid 8098", 1L));
-        assertThat(watcher.poll()).isEmpty();
     }
 
     @Test
     void liveWatchingTakesWhatIsThereAsOldNewsAndReportsEachNewFileOnce() throws IOException {
-        DosLogDirWatcher watcher = new DosLogDirWatcher(dosLogDir, "vm", false);
-        assertThat(watcher.poll()).isEmpty();
+        DosLogDirWatcher watcher = new DosLogDirWatcher(dosLogDir, "vm");
+        assertThat(poll(watcher)).isEmpty();
 
         Path newcomer = Files.copy(dosLogDir.resolve("dos-127.0.0.66"), dosLogDir.resolve("dos-203.0.113.9"));
         Files.setLastModifiedTime(newcomer, FileTime.from(Instant.parse("2026-11-29T20:45:00Z")));
 
-        assertThat(watcher.poll()).singleElement().satisfies(e -> {
+        assertThat(poll(watcher)).singleElement().satisfies(e -> {
             assertThat(e.client()).isEqualTo("203.0.113.9");
             assertThat(e.ts()).isEqualTo(Instant.parse("2026-11-29T20:45:00Z").toEpochMilli());
             assertThat(e.source()).isEqualTo(DosLogDirWatcher.SOURCE);
         });
-        assertThat(watcher.poll()).isEmpty();
+        assertThat(poll(watcher)).isEmpty();
     }
 
     @Test
     void anAddressUnblockedByDeletingItsFileAndBlacklistedAgainCountsAgain() throws IOException {
-        DosLogDirWatcher watcher = new DosLogDirWatcher(dosLogDir, "vm", false);
-        watcher.poll();
+        DosLogDirWatcher watcher = new DosLogDirWatcher(dosLogDir, "vm");
+        poll(watcher);
 
         Files.delete(dosLogDir.resolve("dos-127.0.0.66"));
-        assertThat(watcher.poll()).isEmpty();
+        assertThat(poll(watcher)).isEmpty();
         Path again = Files.writeString(dosLogDir.resolve("dos-127.0.0.66"), "8321\n");
         Files.setLastModifiedTime(again, FileTime.from(Instant.parse("2026-11-29T21:00:00Z")));
 
-        assertThat(watcher.poll()).extracting(EvasiveEvent::client, EvasiveEvent::detail)
+        assertThat(poll(watcher)).extracting(EvasiveEvent::client, EvasiveEvent::detail)
                 .containsExactly(tuple("127.0.0.66", "child pid 8321"));
     }
 
@@ -94,8 +93,20 @@ class DosLogDirWatcherTest {
     void otherFilesAndAMissingDirectoryGiveNothing() throws IOException {
         Files.writeString(dosLogDir.resolve("README"), "not mod_evasive's\n");
         Files.writeString(dosLogDir.resolve("dos-not-an-address"), "1\n");
-        assertThat(new DosLogDirWatcher(dosLogDir, "vm", true).poll()).hasSize(3);
+        assertThat(readToEnd(new DosLogDirWatcher(dosLogDir, "vm"))).hasSize(3);
 
-        assertThat(new DosLogDirWatcher(dosLogDir.resolve("absent"), "vm", true).poll()).isEmpty();
+        assertThat(readToEnd(new DosLogDirWatcher(dosLogDir.resolve("absent"), "vm"))).isEmpty();
+    }
+
+    private static List<EvasiveEvent> poll(DosLogDirWatcher watcher) throws IOException {
+        List<EvasiveEvent> written = new ArrayList<>();
+        watcher.poll((events, positions) -> written.addAll(events.stream().map(EvasiveEvent.class::cast).toList()));
+        return written;
+    }
+
+    private static List<EvasiveEvent> readToEnd(DosLogDirWatcher watcher) throws IOException {
+        List<EvasiveEvent> written = new ArrayList<>();
+        watcher.readToEnd((events, positions) -> written.addAll(events.stream().map(EvasiveEvent.class::cast).toList()));
+        return written;
     }
 }

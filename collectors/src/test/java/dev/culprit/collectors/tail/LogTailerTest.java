@@ -130,7 +130,7 @@ class LogTailerTest {
         Path log = dir.resolve("mail.log");
         Files.writeString(log, "a\nb\n");
         FilePosition saved;
-        try (LogTailer tailer = LogTailer.fromBeginning(log)) {
+        try (LogTailer tailer = new LogTailer(log, Optional.of(FilePosition.BEGINNING))) {
             assertThat(tailer.poll().lines()).extracting(LogLine::text).containsExactly("a", "b");
             saved = tailer.position();
         }

@@ -3,6 +3,7 @@ package dev.culprit.collectors.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.collectors.LogKind;
+import dev.culprit.collectors.SourceCounters;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.PhpMail;
@@ -30,9 +31,10 @@ class TailedLogSourceTest {
         List<Event> out = new ArrayList<>();
 
         try (TailedLogSource source = new TailedLogSource("mail", log, LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC()),
-                "web1", (events, positions) -> out.addAll(events), Clock.systemUTC(), Optional.empty(), true)) {
-            source.pollOnce();
-            assertThat(source.unparseableLines()).isEqualTo(1);
+                "web1", Clock.systemUTC(), Optional.empty())) {
+            source.readToEnd((events, positions) -> out.addAll(events));
+            assertThat(source.counters()).extracting(SourceCounters::read, SourceCounters::events, SourceCounters::unparseable)
+                    .containsExactly(3L, 2L, 1L);
         }
 
         assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(2);

@@ -1,0 +1,92 @@
+package dev.culprit.collectors.tail;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A log read once from its beginning to its end: a live log, a rotated one ({@code mail.log.1}),
+ * or one logrotate compressed ({@code mail.log.2.gz}, told by gzip's magic bytes, not its name).
+ * Offsets count bytes of the uncompressed text. A last line without a newline is complete here:
+ * nothing is writing it any more.
+ */
+public final class SavedLog implements AutoCloseable {
+
+    private static final int MAX_BATCH_BYTES = 1 << 20;
+
+    private final Path file;
+    private final InputStream in;
+    private long offset;
+
+    private SavedLog(Path file, InputStream in) {
+        this.file = file;
+        this.in = in;
+    }
+
+    public static SavedLog open(Path file) throws IOException {
+        return new SavedLog(file, text(file));
+    }
+
+    /** The file's bytes, uncompressed when it is gzip. */
+    public static InputStream text(Path file) throws IOException {
+        InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        in.mark(2);
+        boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
+        in.reset();
+        return gzip ? new BufferedInputStream(new GZIPInputStream(in)) : in;
+    }
+
+    /** The next lines, about 1 MiB of them at most; empty at the end of the file. */
+    public List<LogLine> next() throws IOException {
+        List<LogLine> lines = new ArrayList<>();
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        long lineStart = offset;
+        long read = 0;
+        int b;
+        while (read < MAX_BATCH_BYTES && (b = in.read()) != -1) {
+            offset++;
+            read++;
+            if (b == '\n') {
+                lines.add(line(lineStart, pending));
+                pending.reset();
+                lineStart = offset;
+            } else {
+                pending.write(b);
+            }
+        }
+        if (pending.size() > 0) {
+            if (read < MAX_BATCH_BYTES) {
+                lines.add(line(lineStart, pending)); // the end of the file
+            } else {
+                // Mid-line at the batch limit: finish this line, however long, in this batch.
+                while ((b = in.read()) != -1 && b != '\n') {
+                    offset++;
+                    pending.write(b);
+                }
+                if (b == '\n') {
+                    offset++;
+                }
+                lines.add(line(lineStart, pending));
+            }
+        }
+        return lines;
+    }
+
+    private LogLine line(long start, ByteArrayOutputStream bytes) {
+        byte[] text = bytes.toByteArray();
+        int len = text.length > 0 && text[text.length - 1] == '\r' ? text.length - 1 : text.length;
+        return new LogLine(file, start, new String(text, 0, len, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}

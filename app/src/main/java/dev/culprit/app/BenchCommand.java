@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A real log: Apache error log with mod_evasive lines, or PHP mail.log.")
     Path file;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "evasive or phpmail (default: told from the lines).")
+    @Option(names = "--kind", paramLabel = "KIND", description = "evasive, phpmail or access (default: told from the lines).")
     LogKind kind;
 
     @Option(names = "--repeat", defaultValue = "50", paramLabel = "N",

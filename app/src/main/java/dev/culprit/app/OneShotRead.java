@@ -97,7 +97,7 @@ final class OneShotRead {
         if (sources.isEmpty()) {
             skipped.forEach(s -> err.println("culprit: skipped " + s.what() + ": " + s.reason()));
             err.println("culprit collect --once: nothing to read" + (forcedKind == null && !skipped.isEmpty()
-                    ? "; pass --kind evasive|phpmail if a file is such a log" : ""));
+                    ? "; pass --kind evasive|phpmail|access if a file is such a log" : ""));
             return Culprit.EXIT_USAGE;
         }
         if (out != null) {

@@ -36,7 +36,7 @@ class CaptureReplayRoundTripTest {
         List<Event> flood = DemoScenarios.endingAt(System.currentTimeMillis() - 1_000).stream()
                 .filter(e -> e.host().equals("demo-mail")).toList();
         CollectorConfig nothingLive = new CollectorConfig("roundtrip", null, null, new CollectorConfig.Sources(
-                new CollectorConfig.Proc(false, null, null, null, null, null), null, null, null));
+                new CollectorConfig.Proc(false, null, null, null, null, null), null, null, null, null));
         String incidentId;
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              Pipeline pipeline = Pipeline.start(runtime, nothingLive, RuleSet.DEFAULT, RawEventSink.DEFAULT_RETENTION,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.culprit.events.ApacheStatus;
+import dev.culprit.collectors.access.AccessLogFormat;
+import dev.culprit.events.AccessTally;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.DiskSample;
 import dev.culprit.events.EvasiveEvent;
@@ -54,6 +56,8 @@ class CollectOnceTest {
         byte[] errorLog = Files.readAllBytes(CAPTURED.resolve("evasive/run1-writable-apache-error.txt"));
         gzip(logs.resolve("error.log.2.gz"), errorLog);
         Files.copy(CAPTURED.resolve("phpmail/php-ini-syslog-mode.txt"), logs.resolve("php.ini"));
+        Path apache = Files.createDirectories(logs.resolve("apache2"));
+        Files.copy(CAPTURED.resolve("access/combined-access.txt"), apache.resolve("access.log"));
         // a compressed log cut short while being copied: gzip's header and nothing more
         byte[] whole = gzip(dir.resolve("whole.gz"), errorLog);
         Files.write(logs.resolve("error.log.1.gz"), Arrays.copyOf(whole, 10));
@@ -77,6 +81,14 @@ class CollectOnceTest {
                 .extracting(e -> ((EvasiveEvent) e).client(), Event::ts)
                 .containsExactlyInAnyOrder(blacklisted(dosLogDir, "127.0.0.66"), blacklisted(dosLogDir, "127.0.0.67"),
                         blacklisted(dosLogDir, "127.0.0.68"));
+        // the access log folded per client, vhost and second, every request counted
+        List<String> access = Files.readAllLines(CAPTURED.resolve("access/combined-access.txt"));
+        long accessLines = access.size();
+        AccessLogFormat combined = AccessLogFormat.compile(AccessLogFormat.COMBINED);
+        long requests = access.stream().filter(l -> combined.read(l) instanceof AccessLogFormat.Request).count();
+        assertThat(requests).isPositive();
+        assertThat(events.stream().filter(AccessTally.class::isInstance).mapToLong(e -> ((AccessTally) e).requests()).sum())
+                .isEqualTo(requests);
         // the older rotation first, so that the archive holds the log in its own order
         assertThat(events).filteredOn(PhpMail.class::isInstance).extracting(Event::ts).isSorted();
         String said = err.toString();
@@ -86,8 +98,9 @@ class CollectOnceTest {
                 "culprit: " + logs.resolve("mail.log.1") + ": 100 read, 100 event(s), 0 unparseable, 0 dropped",
                 "culprit: " + logs.resolve("mail.log") + ": " + (mail.size() - 100) + " read, ",
                 "culprit: " + dosLogDir + ": 1 read, 3 event(s), 0 unparseable, 0 dropped",
+                "culprit: " + apache.resolve("access.log") + ": " + accessLines + " read, ",
                 "culprit: skipped " + logs.resolve("php.ini")
-                        + ": not a mod_evasive or PHP mail() log: none of its first 1000 lines is one",
+                        + ": not a mod_evasive, PHP mail() or Apache access log: none of its first 1000 lines is one",
                 "culprit: skipped " + logs.resolve("error.log.1.gz") + ": unreadable: Unexpected end of ZLIB input stream");
         assertThat(said.indexOf("mail.log.1:")).isLessThan(said.indexOf("mail.log:"));
     }
@@ -146,10 +159,10 @@ class CollectOnceTest {
 
         assertThat(exit).isEqualTo(Culprit.EXIT_USAGE);
         assertThat(err.toString()).contains(
-                "culprit: skipped " + logs.resolve("php.ini") + ": not a mod_evasive or PHP mail() log",
+                "culprit: skipped " + logs.resolve("php.ini") + ": not a mod_evasive, PHP mail() or Apache access log",
                 "culprit: skipped " + logs.resolve("mail.log") + ": empty",
                 "culprit: skipped " + dir.resolve("absent") + ": no such file",
-                "culprit collect --once: nothing to read; pass --kind evasive|phpmail if a file is such a log");
+                "culprit collect --once: nothing to read; pass --kind evasive|phpmail|access if a file is such a log");
     }
 
     @Test

@@ -51,7 +51,7 @@ class DemoPathEndToEndTest {
 
     private static CollectorConfig sampleProcEvery500ms() {
         return new CollectorConfig("e2e-host", null, null, new CollectorConfig.Sources(
-                new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null));
+                new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null, null));
     }
 
     private static String storedIncidents(EmbeddedRuntime runtime) throws Exception {

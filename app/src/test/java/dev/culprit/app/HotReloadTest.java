@@ -35,7 +35,7 @@ class HotReloadTest {
                 "iowait", 100, 100, 1e9, 1e9, 100, 1_000, 30_000, 30_000, 60_000));
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         CollectorConfig procEvery500ms = new CollectorConfig("reload-host", null, null, new CollectorConfig.Sources(
-                new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null));
+                new CollectorConfig.Proc(true, Path.of("/proc"), "500ms", null, null, null), null, null, null, null));
 
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
              Pipeline pipeline = Pipeline.start(runtime, procEvery500ms, never, RawEventSink.DEFAULT_RETENTION,

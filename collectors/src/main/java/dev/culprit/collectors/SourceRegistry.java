@@ -44,6 +44,7 @@ public final class SourceRegistry {
         register("apache", ApacheStatusSource::configured);
         register("evasive", LogKind.EVASIVE::configured);
         register("phpmail", LogKind.PHPMAIL::configured);
+        register("access", LogKind.ACCESS::configured);
     }
 
     private SourceRegistry() {}

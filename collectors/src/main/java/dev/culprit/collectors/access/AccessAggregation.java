@@ -1,80 +1,45 @@
 package dev.culprit.collectors.access;
 
 import dev.culprit.events.AccessTally;
+import dev.culprit.events.Event;
 import dev.culprit.events.Schema;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
- * Counts one access log's requests per (client, vhost, second) as they are read, so that a flood
- * costs the pipeline one {@link AccessTally} per client and second, and memory holds only the
- * clients of the seconds still open, however many requests they make. Counts are exact.
- *
- * <p>Apache writes a line when a request ends but stamps it with the time it began, so a slow
- * request's line comes after faster ones of later seconds. A second is therefore complete once a
- * line at least {@code lateness} later has been read. A line for a second already flushed is not
- * lost: it starts a new tally for that second, which the jobs add to the first.
+ * Folds one batch of an access log's one-request tallies per (client, vhost, second), so that a
+ * flood costs the pipeline one {@link AccessTally} per client and second, not one per request.
+ * Counts are exact. A client's second split across two batches (Apache writes a line when the
+ * request ends, stamped with when it began, so a slow request's line comes late) is two tallies;
+ * the detector adds them up, so nothing is lost or counted twice.
  */
-public final class AccessAggregation {
+public final class AccessAggregation implements UnaryOperator<List<Event>> {
 
     public static final String SOURCE = "apache-access-log";
 
-    private record Key(String client, boolean clientIsHostname, String vhost, long second) {}
+    private record Key(String host, String file, String client, boolean clientIsHostname, String vhost, long second) {}
 
-    private final String host;
-    private final String file;
-    private final long latenessSeconds;
-    private final Map<Key, AccessTally> open = new LinkedHashMap<>();
-    private long latestSecond = Long.MIN_VALUE;
+    private record Position(int index) {}
 
-    /**
-     * @param file the log's name, carried in every tally
-     * @param lateness how much later than a second a line of it may still come (Apache's longest
-     *     request); zero flushes a second as soon as a line of a later one is read
-     */
-    public AccessAggregation(String host, String file, Duration lateness) {
-        this.host = host;
-        this.file = file;
-        this.latenessSeconds = lateness.toSeconds();
+    @Override
+    public List<Event> apply(List<Event> events) {
+        Map<Object, Event> out = new LinkedHashMap<>();
+        for (int i = 0; i < events.size(); i++) {
+            Event e = events.get(i);
+            Object key = e instanceof AccessTally t
+                    ? new Key(t.host(), t.file(), t.client(), t.clientIsHostname(), t.vhost(), Math.floorDiv(t.ts(), 1000))
+                    : new Position(i);
+            out.merge(key, e, (a, b) -> ((AccessTally) a).plus((AccessTally) b));
+        }
+        return new ArrayList<>(out.values());
     }
 
-    /** Counts the line's request; returns the tallies of the seconds it completes, oldest first. */
-    public List<AccessTally> add(AccessLogLine line) {
+    /** One request as a tally of its own, at the start of its second. */
+    static AccessTally tallyOf(String host, String file, AccessLogLine line) {
         long second = Math.floorDiv(line.ts(), 1000);
-        open.merge(new Key(line.client(), line.clientIsHostname(), line.vhost(), second), tallyOf(line, second), AccessTally::plus);
-        if (second <= latestSecond) {
-            return List.of();
-        }
-        latestSecond = second;
-        List<AccessTally> complete = new ArrayList<>();
-        for (Iterator<Map.Entry<Key, AccessTally>> it = open.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, AccessTally> entry = it.next();
-            if (entry.getKey().second() < latestSecond - latenessSeconds) {
-                complete.add(entry.getValue());
-                it.remove();
-            }
-        }
-        return sorted(complete);
-    }
-
-    /** Everything still open: at the end of the input, or before a position in the log is saved. */
-    public List<AccessTally> flush() {
-        List<AccessTally> all = sorted(new ArrayList<>(open.values()));
-        open.clear();
-        return all;
-    }
-
-    /** By second; within a second, in the order the clients first appeared. */
-    private static List<AccessTally> sorted(List<AccessTally> tallies) {
-        tallies.sort((a, b) -> Long.compare(a.ts(), b.ts()));
-        return tallies;
-    }
-
-    private AccessTally tallyOf(AccessLogLine line, long second) {
         int statusClass = line.status() / 100;
         return new AccessTally(host, SOURCE, second * 1000, Schema.VERSION, file, line.client(), line.clientIsHostname(),
                 line.vhost(), 1, statusClass == 1 ? 1 : 0, statusClass == 2 ? 1 : 0, statusClass == 3 ? 1 : 0,

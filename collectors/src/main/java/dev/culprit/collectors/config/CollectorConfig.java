@@ -1,8 +1,9 @@
 package dev.culprit.collectors.config;
 
-import dev.culprit.events.text.Durations;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.culprit.collectors.access.AccessLogFormat;
 import dev.culprit.collectors.apache.ApacheStatusSettings;
+import dev.culprit.events.text.Durations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public record CollectorConfig(
     public CollectorConfig {
         kafka = kafka == null ? new Kafka(null, null) : kafka;
         spool = spool == null ? new SpoolSettings(null) : spool;
-        sources = sources == null ? new Sources(null, null, null, null) : sources;
+        sources = sources == null ? new Sources(null, null, null, null, null) : sources;
     }
 
     /**
@@ -51,13 +52,43 @@ public record CollectorConfig(
             @JsonProperty("proc") Proc proc,
             @JsonProperty("apache") Apache apache,
             @JsonProperty("evasive") Evasive evasive,
-            @JsonProperty("phpmail") PhpMailLog phpmail) {
+            @JsonProperty("phpmail") PhpMailLog phpmail,
+            @JsonProperty("access") AccessLog access) {
 
         public Sources {
             proc = proc == null ? new Proc(null, null, null, null, null, null) : proc;
             apache = apache == null ? new Apache(null, null, null, null, null, null, null, null) : apache;
             evasive = evasive == null ? new Evasive(null, null, null, null, null) : evasive;
             phpmail = phpmail == null ? new PhpMailLog(null, null, null, null) : phpmail;
+            access = access == null ? new AccessLog(null, null, null) : access;
+        }
+    }
+
+    /**
+     * Apache's access log, counted exactly per client, vhost and second.
+     *
+     * @param format {@code combined}, {@code common}, {@code vhost_combined}, or a {@code LogFormat}
+     *     string as apache2.conf writes it between its quotes
+     */
+    public record AccessLog(
+            @JsonProperty("enabled") Boolean enabled,
+            @JsonProperty("log") Path log,
+            @JsonProperty("format") String format) {
+
+        public AccessLog {
+            enabled = enabled != null && enabled;
+            log = log == null ? Path.of("/var/log/apache2/access.log") : log;
+            format = format == null ? "combined" : format;
+        }
+
+        /** The format compiled; a mistake in it is an IllegalArgumentException naming the directive. */
+        public AccessLogFormat logFormat() {
+            return AccessLogFormat.compile(switch (format) {
+                case "combined" -> AccessLogFormat.COMBINED;
+                case "common" -> AccessLogFormat.COMMON;
+                case "vhost_combined" -> AccessLogFormat.VHOST_COMBINED;
+                default -> format;
+            });
         }
     }
 
@@ -162,6 +193,11 @@ public record CollectorConfig(
             } catch (IllegalArgumentException e) {
                 problems.add("sources.apache: " + e.getMessage());
             }
+        }
+        try {
+            sources.access().logFormat();
+        } catch (IllegalArgumentException e) {
+            problems.add("sources.access.format: " + e.getMessage());
         }
         checkZone(problems, "sources.evasive.timeZone", sources.evasive().timeZone());
         checkZone(problems, "sources.phpmail.timeZone", sources.phpmail().timeZone());

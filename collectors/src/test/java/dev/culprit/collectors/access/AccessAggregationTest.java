@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.collectors.access.AccessLogCaptureTest.Sent;
 import dev.culprit.events.AccessTally;
+import dev.culprit.events.Event;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,7 @@ class AccessAggregationTest {
     void everyRequestCurlMadeIsCountedOnceWithItsBytes() throws IOException {
         for (String[] log : new String[][] {{"combined-access.txt", AccessLogFormat.COMBINED},
                 {"vhost-combined-access.txt", AccessLogFormat.VHOST_COMBINED}}) {
-            List<AccessTally> tallies = aggregate(AccessLogCaptureTest.readAll(log[0], AccessLogFormat.compile(log[1])), Duration.ZERO);
+            List<AccessTally> tallies = aggregate(AccessLogCaptureTest.readAll(log[0], AccessLogFormat.compile(log[1])));
             List<Sent> sent = AccessLogCaptureTest.sent(log[0]);
 
             assertThat(sumPerClient(tallies, AccessTally::requests)).as(log[0])
@@ -38,7 +37,7 @@ class AccessAggregationTest {
         List<AccessLogLine> lines = AccessLogCaptureTest.readAll("vhost-combined-access.txt",
                 AccessLogFormat.compile(AccessLogFormat.VHOST_COMBINED));
 
-        List<AccessTally> tallies = aggregate(lines, Duration.ZERO);
+        List<AccessTally> tallies = aggregate(lines);
 
         Map<Key, List<AccessLogLine>> perKey = lines.stream().collect(groupingBy(l -> new Key(l.client(), l.vhost(), l.ts() / 1000)));
         assertThat(tallies).hasSameSizeAs(perKey.keySet());
@@ -57,7 +56,7 @@ class AccessAggregationTest {
     void aFloodCostsOneEventPerSecondNotOnePerRequest() throws IOException {
         List<AccessLogLine> lines = AccessLogCaptureTest.readAll("combined-access.txt", AccessLogFormat.compile(AccessLogFormat.COMBINED));
 
-        List<AccessTally> burst = aggregate(lines, Duration.ZERO).stream().filter(t -> t.client().equals("127.0.0.55")).toList();
+        List<AccessTally> burst = aggregate(lines).stream().filter(t -> t.client().equals("127.0.0.55")).toList();
 
         long seconds = lines.stream().filter(l -> l.client().equals("127.0.0.55")).map(l -> l.ts() / 1000).distinct().count();
         assertThat(burst).hasSize((int) seconds);
@@ -66,50 +65,33 @@ class AccessAggregationTest {
     }
 
     @Test
-    void aSecondIsFlushedOnceALineLaterByTheLatenessIsRead() {
-        AccessAggregation aggregation = new AccessAggregation("web1", "access.log", Duration.ofSeconds(1));
+    void aClientsSecondSplitAcrossTwoBatchesIsTwoTalliesAndNothingIsLostOrCountedTwice() {
+        AccessAggregation fold = new AccessAggregation();
+        List<Event> first = fold.apply(List.of(one("192.0.2.1", 10_200, 200), one("192.0.2.2", 10_900, 404),
+                one("192.0.2.1", 10_500, 500)));
+        List<Event> second = fold.apply(List.of(one("192.0.2.1", 10_999, 200), one("192.0.2.1", 11_000, 301)));
 
-        assertThat(aggregation.add(line("192.0.2.1", 10_200, 200))).isEmpty();
-        assertThat(aggregation.add(line("192.0.2.2", 10_900, 404))).isEmpty();
-        assertThat(aggregation.add(line("192.0.2.1", 11_000, 200))).isEmpty(); // second 10 may still get slow requests' lines
-        assertThat(aggregation.add(line("192.0.2.1", 10_500, 500))).isEmpty(); // ... like this one
-        List<AccessTally> second10 = aggregation.add(line("192.0.2.3", 12_000, 301));
-
-        assertThat(second10).extracting(AccessTally::client, AccessTally::ts, AccessTally::requests, AccessTally::status5xx)
+        assertThat(first).map(e -> (AccessTally) e)
+                .extracting(AccessTally::client, AccessTally::ts, AccessTally::requests, AccessTally::status5xx)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.1", 10_000L, 2L, 1L),
                         org.assertj.core.groups.Tuple.tuple("192.0.2.2", 10_000L, 1L, 0L));
-        assertThat(aggregation.flush()).extracting(AccessTally::client, AccessTally::ts)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.1", 11_000L),
-                        org.assertj.core.groups.Tuple.tuple("192.0.2.3", 12_000L));
-        assertThat(aggregation.flush()).isEmpty();
+        assertThat(second).map(e -> (AccessTally) e).extracting(AccessTally::ts, AccessTally::requests)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(10_000L, 1L), org.assertj.core.groups.Tuple.tuple(11_000L, 1L));
     }
 
-    @Test
-    void aLineLaterThanTheLatenessStartsASecondTallyAndNothingIsLost() {
-        AccessAggregation aggregation = new AccessAggregation("web1", "access.log", Duration.ZERO);
-        List<AccessTally> out = new ArrayList<>();
-
-        out.addAll(aggregation.add(line("192.0.2.1", 10_000, 200)));
-        out.addAll(aggregation.add(line("192.0.2.1", 11_000, 200)));
-        out.addAll(aggregation.add(line("192.0.2.1", 10_999, 200)));
-        out.addAll(aggregation.flush());
-
-        assertThat(out).filteredOn(t -> t.ts() == 10_000).extracting(AccessTally::requests).containsExactly(1L, 1L);
-        assertThat(out.stream().mapToLong(AccessTally::requests).sum()).isEqualTo(3);
+    private static AccessTally one(String client, long ts, int status) {
+        return AccessAggregation.tallyOf("web1", "access.log", line(client, ts, status));
     }
 
     private static AccessLogLine line(String client, long ts, int status) {
         return new AccessLogLine(client, false, "shop.example.org", ts, "GET", "/", status, 100);
     }
 
-    private static List<AccessTally> aggregate(List<AccessLogLine> lines, Duration lateness) {
-        AccessAggregation aggregation = new AccessAggregation("vm", lines.isEmpty() ? "none" : fileOf(lines), lateness);
-        List<AccessTally> tallies = new ArrayList<>();
-        for (AccessLogLine line : lines) {
-            tallies.addAll(aggregation.add(line));
-        }
-        tallies.addAll(aggregation.flush());
-        return tallies;
+    /** The whole capture as one batch, as a one-shot read of a short log folds it. */
+    private static List<AccessTally> aggregate(List<AccessLogLine> lines) {
+        String file = lines.isEmpty() ? "none" : fileOf(lines);
+        List<Event> tallies = lines.stream().map(l -> (Event) AccessAggregation.tallyOf("vm", file, l)).toList();
+        return new AccessAggregation().apply(tallies).stream().map(e -> (AccessTally) e).toList();
     }
 
     private static String fileOf(List<AccessLogLine> lines) {

@@ -28,6 +28,16 @@ class ConfigLoaderTest {
         assertThat(config.sources().proc().every()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.sources().apache().enabled()).isFalse();
         assertThat(config.spool().maxBytes()).isEqualTo(256L << 20);
+        assertThat(config.sources().access()).isEqualTo(new CollectorConfig(null, null, null, null).sources().access());
+    }
+
+    @Test
+    void aLogFormatWithAnUnknownDirectiveFailsAtStartNamingIt() throws Exception {
+        Path file = write("sources:\n  access:\n    enabled: true\n    format: '%h %t \"%r\" %>s %Q'\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageStartingWith(file + ": sources.access.format: ")
+                .hasMessageContaining("%Q");
     }
 
     @Test

@@ -2,14 +2,14 @@ package dev.culprit.rules.dos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.culprit.collectors.access.AccessLogFile;
-import dev.culprit.collectors.access.AccessLogFormat;
+import dev.culprit.collectors.LogKind;
+import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Culprit;
 import dev.culprit.events.Event;
 import dev.culprit.rules.ShippedRules;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,7 +32,10 @@ class AccessLogFloodTest {
     @Test
     void theFloodersAreNamedFromTheAccessLogAloneAndTheBusyLegitimateClientsAreNot() throws Exception {
         List<Event> events = new ArrayList<>();
-        AccessLogFile.read(LOG, AccessLogFormat.compile(AccessLogFormat.COMBINED), "shop", Duration.ofSeconds(5), events::add);
+        // read as `culprit collect --once` reads it: the shipped access-log source in one-shot mode
+        try (var log = LogKind.ACCESS.saved(LOG, new CollectorConfig("shop", null, null, null), "shop", Clock.systemUTC())) {
+            log.readToEnd((batch, positions) -> events.addAll(batch));
+        }
         events.sort(Comparator.comparingLong(Event::ts));
         DosDetector detector = new DosDetector(ShippedRules.RULES.dos());
         DosDetector.State state = DosDetector.State.EMPTY;

@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 public final class KafkaEndpoints {
 
     public static final List<String> INPUT_TOPICS =
-            List.of(Topics.CPU, Topics.DISK, Topics.PROC, Topics.APACHE, Topics.EVASIVE, Topics.PHPMAIL);
+            List.of(Topics.CPU, Topics.DISK, Topics.PROC, Topics.APACHE, Topics.ACCESS, Topics.EVASIVE, Topics.PHPMAIL);
 
     private KafkaEndpoints() {}
 

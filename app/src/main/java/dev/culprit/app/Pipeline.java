@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -30,20 +33,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The live path on one host: collectors publish to the runtime's Kafka, the detection job reads
- * it and writes alerts to Kafka and H2, and the alert printer shows them. Closing stops the
- * pieces in the order that loses nothing: collectors first, then the job, then the printer.
+ * it and writes alerts to Kafka and H2 and hands them to the console and webhook in this JVM.
+ * Closing stops the pieces in the order that loses nothing: collectors first, then the job, then
+ * the outlets.
  */
 public final class Pipeline implements AutoCloseable {
 
     private final Collector collector;
     private final JobClient job;
-    private final AlertFeed feed;
+    private final InProcessAlerts outlets;
+    private final ExecutorService delivery;
     private final ConsoleAlerts console;
 
-    private Pipeline(Collector collector, JobClient job, AlertFeed feed, ConsoleAlerts console) {
+    private Pipeline(Collector collector, JobClient job, InProcessAlerts outlets, ExecutorService delivery, ConsoleAlerts console) {
         this.collector = collector;
         this.job = job;
-        this.feed = feed;
+        this.outlets = outlets;
+        this.delivery = delivery;
         this.console = console;
     }
 
@@ -58,14 +64,21 @@ public final class Pipeline implements AutoCloseable {
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, console);
-        AlertFeed feed = new AlertFeed(kafka, all);
+        // The job runs in this JVM: its alerts reach the console and webhook directly; the alerts topic is for others.
+        // One thread of their own delivers them, so a terminal that is not read never holds up detection.
+        ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "culprit-alert-outlets");
+            t.setDaemon(true);
+            return t;
+        });
+        InProcessAlerts toOutlets = new InProcessAlerts(List.of(alert -> delivery.execute(() -> all.forEach(o -> o.accept(alert)))));
         if (runtime.savedState().latest().isEmpty()) {
             reconcile(runtime);
         }
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(kafka, "culprit-detection"),
-                List.of(KafkaEndpoints.alertSink(kafka), new IncidentStoreSink(runtime.database().access())),
+                List.of(KafkaEndpoints.alertSink(kafka), new IncidentStoreSink(runtime.database().access()), toOutlets),
                 KafkaEndpoints.deadLetterSink(kafka),
                 rules,
                 KafkaEndpoints.ruleUpdates(kafka, "culprit-detection"),
@@ -75,7 +88,7 @@ public final class Pipeline implements AutoCloseable {
         publish(kafka, playFirst);
         Collector collector = collectors == null ? null
                 : Collector.start(collectors, runtime.dataDir(), kafka, Clock.systemUTC());
-        return new Pipeline(collector, job, feed, console);
+        return new Pipeline(collector, job, toOutlets, delivery, console);
     }
 
     /**
@@ -120,6 +133,8 @@ public final class Pipeline implements AutoCloseable {
         } catch (Exception e) {
             // the job may already have failed; Flink reported its cause
         }
-        feed.close();
+        outlets.close();
+        delivery.shutdown();
+        delivery.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

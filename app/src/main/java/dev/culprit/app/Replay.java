@@ -14,9 +14,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongConsumer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -36,24 +38,26 @@ final class Replay {
     static List<Incident> run(Path dataDir, List<Event> events, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
             throws Exception {
         String replayId = UUID.randomUUID().toString();
-        AlertCollector collector = new AlertCollector(replayId);
-        StreamExecutionEnvironment env = LocalFlink.environment(dataDir);
-        List<org.apache.flink.api.connector.sink2.Sink<Alert>> sinks = new ArrayList<>();
-        sinks.add(collector);
-        if (store != null) {
-            sinks.add(new IncidentStoreSink(store));
-        }
-        new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null, null).build(env);
-        JobClient job = env.executeAsync("culprit-replay");
-        // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
-        var result = job.getJobExecutionResult();
-        while (!result.isDone()) {
+        Queue<Alert> collected = new ConcurrentLinkedQueue<>();
+        try (InProcessAlerts collector = new InProcessAlerts(List.of(collected::add))) {
+            StreamExecutionEnvironment env = LocalFlink.environment(dataDir);
+            List<org.apache.flink.api.connector.sink2.Sink<Alert>> sinks = new ArrayList<>();
+            sinks.add(collector);
+            if (store != null) {
+                sinks.add(new IncidentStoreSink(store));
+            }
+            new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null, null).build(env);
+            JobClient job = env.executeAsync("culprit-replay");
+            // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
+            var result = job.getJobExecutionResult();
+            while (!result.isDone()) {
+                progress.accept(ArchiveSource.progress(replayId));
+                Thread.sleep(500);
+            }
+            result.get(); // a failed job says why here
             progress.accept(ArchiveSource.progress(replayId));
-            Thread.sleep(500);
+            return incidents(List.copyOf(collected));
         }
-        result.get(); // a failed job says why here
-        progress.accept(ArchiveSource.progress(replayId));
-        return incidents(collector.drain());
     }
 
     /** Each incident as its last alert left it, with every link any of its alerts carried. */

@@ -48,6 +48,8 @@ public final class TailedLogSource implements Source {
     private final SourceTally tally;
     private LogTailer tailer;
     /** Whether the position live reading starts from is in the sink. */
+    /** A batch parsed while the sink was full; written before anything new is read. */
+    private Waiting waiting;
     private boolean startWritten;
 
     /**
@@ -84,20 +86,30 @@ public final class TailedLogSource implements Source {
             // the next start resumes here instead of at a later end of the file.
             startWritten = sink.write(List.of(), Map.of(key, tailer.position()));
         }
+        if (waiting != null) {
+            if (!tally.write(sink, waiting.events(), Map.of(key, waiting.next()))) {
+                return false;
+            }
+            tally.read(waiting.lines());
+            waiting = null;
+        }
         FilePosition before = tailer.position();
         LogTailer.Batch batch = tailer.poll();
         if (batch.lines().isEmpty() && batch.next().equals(before)) {
             return false;
         }
-        if (!tally.write(sink, eventsOf(batch.lines()), Map.of(key, batch.next()))) {
-            // Sink full: keep our place; the log file itself holds the lines until there is room.
-            tailer.close();
-            tailer = new LogTailer(path, Optional.of(before));
+        List<Event> events = eventsOf(batch.lines());
+        if (!tally.write(sink, events, Map.of(key, batch.next()))) {
+            // Sink full: the batch waits here, parsed, for room; nothing is read or parsed twice.
+            waiting = new Waiting(events, batch.next(), batch.lines().size());
             return false;
         }
         tally.read(batch.lines().size());
         return !batch.lines().isEmpty();
     }
+
+    /** A parsed batch the sink had no room for, with the position it reaches. */
+    private record Waiting(List<Event> events, FilePosition next, int lines) {}
 
     @Override
     public void readToEnd(BatchSink sink) throws IOException {

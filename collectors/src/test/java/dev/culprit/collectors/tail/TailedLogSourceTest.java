@@ -2,6 +2,7 @@ package dev.culprit.collectors.tail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.SourceCounters;
 import dev.culprit.events.DeadLetter;
@@ -14,6 +15,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +46,40 @@ class TailedLogSourceTest {
         assertThat(dead.raw()).isEqualTo(broken);
         assertThat(dead.reason()).isNotBlank();
         assertThat(dead.source()).isEqualTo("phpmail");
+    }
+
+    @Test
+    void aFullSinkKeepsTheParsedBatchUntilThereIsRoomAndNothingIsParsedTwice() throws Exception {
+        List<String> real = Files.readAllLines(Path.of("src/test/resources/captured/phpmail/file-mail-log.txt"));
+        Path log = dir.resolve("mail.log");
+        Files.write(log, real);
+        AtomicInteger parsed = new AtomicInteger();
+        TailedLogSource.Kind phpmail = LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC());
+        TailedLogSource.Kind counting = new TailedLogSource.Kind(phpmail.source(), (host, line) -> {
+            parsed.incrementAndGet();
+            return phpmail.parser().parse(host, line);
+        }, phpmail.aggregation());
+        AtomicInteger refusals = new AtomicInteger(3);
+        List<Event> out = new ArrayList<>();
+        List<FilePosition> positions = new ArrayList<>();
+        BatchSink fullThreeTimes = (events, at) -> {
+            if (!events.isEmpty() && refusals.getAndDecrement() > 0) {
+                return false;
+            }
+            out.addAll(events);
+            positions.addAll(at.values());
+            return true;
+        };
+
+        try (TailedLogSource source = new TailedLogSource("mail", log, counting, "web1", Clock.systemUTC(),
+                Optional.of(FilePosition.BEGINNING))) {
+            for (int poll = 0; poll < 20; poll++) {
+                source.poll(fullThreeTimes);
+            }
+        }
+
+        assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(real.size());
+        assertThat(parsed.get()).as("lines parsed").isEqualTo(real.size());
+        assertThat(positions.get(positions.size() - 1).offset()).isEqualTo(Files.size(log));
     }
 }

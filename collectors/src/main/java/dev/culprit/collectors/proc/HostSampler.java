@@ -4,7 +4,8 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.Schema;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,8 +57,13 @@ public final class HostSampler {
      * root this sampler was made with: one snapshot of a captured series, replayed in order.
      */
     public List<Event> sample(Path root) {
+        return sample(new ProcTick(root));
+    }
+
+    /** The figures since the previous call, from this tick's reads (shared with the process sampler). */
+    public List<Event> sample(ProcTick tick) {
         List<Event> events = new ArrayList<>();
-        Reading current = read(root, events);
+        Reading current = read(tick, events);
         Reading before = previous;
         previous = current;
         if (before == null || before.uptimeMs == null || current.uptimeMs == null) {
@@ -85,14 +91,14 @@ public final class HostSampler {
         return unreadableFiles;
     }
 
-    private Reading read(Path root, List<Event> problems) {
+    private Reading read(ProcTick tick, List<Event> problems) {
         long ts = clock.millis();
-        Long uptimeMs = parsed(root, "uptime", ts, problems, text -> Math.round(Double.parseDouble(text.trim().split("\\s+")[0]) * 1000));
-        CpuTimes cpu = parsed(root, "stat", ts, problems, CpuTimes::parse);
-        String pressureText = optionalText(root, "pressure/io");
-        IoPressure pressure = pressureText == null ? null : parsed(root, "pressure/io", ts, problems, IoPressure::parse);
+        Long uptimeMs = parsed(tick, "uptime", ts, problems, text -> Math.round(Double.parseDouble(text.trim().split("\\s+")[0]) * 1000));
+        CpuTimes cpu = parsed(tick, "stat", ts, problems, CpuTimes::parse);
+        String pressureText = optionalText(tick, "pressure/io");
+        IoPressure pressure = pressureText == null ? null : parsed(tick, "pressure/io", ts, problems, IoPressure::parse);
         Map<String, DiskCounters> disks = new HashMap<>();
-        List<DiskCounters> all = parsed(root, "diskstats", ts, problems, DiskCounters::parseAll);
+        List<DiskCounters> all = parsed(tick, "diskstats", ts, problems, DiskCounters::parseAll);
         for (DiskCounters d : all == null ? List.<DiskCounters>of() : all) {
             if (devices.accepts(d.device()) && !d.neverUsed()) {
                 disks.put(d.device(), d);
@@ -102,11 +108,11 @@ public final class HostSampler {
     }
 
     /** A file's parsed content, or null after recording why it has none this tick. */
-    private <T> T parsed(Path root, String relative, long ts, List<Event> problems, Function<String, T> parser) {
-        Path file = root.resolve(relative);
+    private <T> T parsed(ProcTick tick, String relative, long ts, List<Event> problems, Function<String, T> parser) {
+        Path file = tick.root().resolve(relative);
         String text = null;
         try {
-            text = Files.readString(file);
+            text = strictText(tick, relative);
             return parser.apply(text);
         } catch (IOException | RuntimeException e) {
             unreadableFiles++;
@@ -120,9 +126,14 @@ public final class HostSampler {
     private static String bounded(String text) {
         return text.length() <= MAX_DEAD_LETTER_CHARS ? text : text.substring(0, MAX_DEAD_LETTER_CHARS) + "…";
     }
-    private String optionalText(Path root, String relative) {
+    /** The file's text, refused when it is not UTF-8 (the kernel writes ASCII: anything else is not /proc). */
+    private static String strictText(ProcTick tick, String relative) throws IOException {
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(tick.bytes(relative))).toString();
+    }
+
+    private String optionalText(ProcTick tick, String relative) {
         try {
-            return Files.readString(root.resolve(relative));
+            return strictText(tick, relative);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

@@ -120,8 +120,10 @@ public final class ProcSource implements Source {
 
     private void sample(HostSampler hosts, ProcessSampler processes, Path at, BatchSink sink) {
         long aboveBoundBefore = processes.ratesAboveDiskBound();
-        List<Event> events = new ArrayList<>(hosts.sample(at));
-        events.addAll(processes.sample(at));
+        // One tick, one read of uptime and diskstats for both samplers: the same interval, the same bytes.
+        ProcTick tick = new ProcTick(at);
+        List<Event> events = new ArrayList<>(hosts.sample(tick));
+        events.addAll(processes.sample(tick));
         tally.read(1);
         tally.dropped(processes.ratesAboveDiskBound() - aboveBoundBefore);
         tally.writeOrDrop(sink, events);

@@ -81,7 +81,13 @@ public final class ProcessSampler {
      * proc root this sampler was made with: one snapshot of a captured series, replayed in order.
      */
     public List<ProcessIoSample> sample(Path root) {
-        ProcessTable current = read(root);
+        return sample(new ProcTick(root));
+    }
+
+    /** The top culprits since the previous call, from this tick's reads (shared with the host sampler). */
+    public List<ProcessIoSample> sample(ProcTick tick) {
+        Path root = tick.root();
+        ProcessTable current = read(tick);
         ProcessTable before = previous;
         previous = current;
         if (before == null) {
@@ -103,7 +109,7 @@ public final class ProcessSampler {
         if (culprits.isEmpty()) {
             return List.of();
         }
-        MountedDisks mounted = MountedDisks.parse(optionalText(root, "self/mountinfo"), optionalText(root, "diskstats"));
+        MountedDisks mounted = MountedDisks.parse(optionalText(tick, "self/mountinfo"), optionalText(tick, "diskstats"));
         return culprits.stream().map(c -> toSample(root, c, current.ts(), intervalMs, mounted)).toList();
     }
 
@@ -142,10 +148,11 @@ public final class ProcessSampler {
                 open.disks(), open.files());
     }
 
-    private ProcessTable read(Path root) {
+    private ProcessTable read(ProcTick tick) {
+        Path root = tick.root();
         long ts = clock.millis();
-        long uptimeMs = Math.round(Double.parseDouble(requiredText(root, "uptime").trim().split("\\s+")[0]) * 1000);
-        HostIoCounters hostIo = hostIo(root);
+        long uptimeMs = Math.round(Double.parseDouble(requiredText(tick, "uptime").trim().split("\\s+")[0]) * 1000);
+        HostIoCounters hostIo = hostIo(tick);
         Map<Integer, ProcessReading> processes = new HashMap<>();
         Set<Integer> listed = new HashSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, ProcessSampler::isPidDir)) {
@@ -156,13 +163,13 @@ public final class ProcessSampler {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }
-        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(root, processes), hostIo);
+        return new ProcessTable(ts, uptimeMs, processes, listed, delayAccounting(tick, processes), hostIo);
     }
 
     /** Null when diskstats or meminfo is unreadable or does not parse: that interval has no bound. */
-    private HostIoCounters hostIo(Path root) {
+    private HostIoCounters hostIo(ProcTick tick) {
         try {
-            return HostIoCounters.parse(requiredText(root, "diskstats"), requiredText(root, "meminfo"));
+            return HostIoCounters.parse(requiredText(tick, "diskstats"), requiredText(tick, "meminfo"));
         } catch (UncheckedIOException | IllegalArgumentException e) {
             // HostSampler reads diskstats too and sends a bad one as a dead letter; here it only
             // costs the bound, said once.
@@ -203,8 +210,8 @@ public final class ProcessSampler {
     }
 
     /** The kernel's switch when it has one (5.14+); else on whenever any process has counted a tick. */
-    private boolean delayAccounting(Path root, Map<Integer, ProcessReading> processes) {
-        String setting = optionalText(root, "sys/kernel/task_delayacct").trim();
+    private boolean delayAccounting(ProcTick tick, Map<Integer, ProcessReading> processes) {
+        String setting = optionalText(tick, "sys/kernel/task_delayacct").trim();
         if (!setting.isEmpty()) {
             return !setting.equals("0");
         }
@@ -221,19 +228,18 @@ public final class ProcessSampler {
         return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
     }
 
-    private static String requiredText(Path root, String relative) {
-        Path file = root.resolve(relative);
+    private static String requiredText(ProcTick tick, String relative) {
         try {
-            return text(file);
+            return new String(tick.bytes(relative), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + tick.root().resolve(relative), e);
         }
     }
 
     /** Empty when absent or unreadable: these files only refine what the sampler reports. */
-    private static String optionalText(Path root, String relative) {
+    private static String optionalText(ProcTick tick, String relative) {
         try {
-            return text(root.resolve(relative));
+            return new String(tick.bytes(relative), StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

@@ -53,7 +53,7 @@ class CaptureCommandTest {
             stored.add(new CpuSample("web2", "proc", ts, 1, 10_000, 5, 0, 5, 1, 0, 80, null, null, null));
         }
         stored.add(new PhpMail("web1", "phpmail", T0 + 250_000, 1, "/var/www/shop/contact.php", 42, PhpMail.Origin.FILE,
-                List.of("owner@shop.example"), "Contact form"));
+                List.of("owner@shop.example"), "Contact form", null, null));
         new RawEventStore(db).save(stored);
     }
 

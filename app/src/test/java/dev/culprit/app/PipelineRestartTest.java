@@ -74,7 +74,7 @@ class PipelineRestartTest {
 
     private static PhpMail mail(long ts, String to) {
         return new PhpMail("web1", "phpmail", ts, Schema.VERSION, SCRIPT, 12, PhpMail.Origin.FILE, List.of(to),
-                "Invoice " + ts);
+                "Invoice " + ts, null, null);
     }
 
     /** Each mail incident as "open|resolution|its alerts' states". */

@@ -3,10 +3,19 @@ package dev.culprit.events;
 /**
  * What mod_evasive reported. Denials are aggregated at the edge per (client, path, second), so
  * {@code count} says how many identical error-log lines this event stands for.
+ *
+ * @param file the log (or DOSLogDir file) it was read from; null when not known (older archives)
+ * @param offset the byte offset of its (first) line in {@code file}; null for a DOSLogDir file or when not known
  */
 public record EvasiveEvent(
         String host, String source, long ts, int v,
-        Kind kind, String client, String path, long count, String detail) implements Event {
+        Kind kind, String client, String path, long count, String detail,
+        @NullInOlderArchives String file, @NullInOlderArchives Long offset) implements Event, FromLogLine {
+
+    @Override
+    public EvasiveEvent at(String file, long offset) {
+        return new EvasiveEvent(host, source, ts, v, kind, client, path, count, detail, file, offset);
+    }
 
     public enum Kind {
         /** mod_evasive added the client to its blacklist (syslog line or new {@code dos-IP} file). */

@@ -7,11 +7,19 @@ import java.util.List;
  *
  * @param script the file that called {@code mail()}; for code without a file, see {@code origin}
  * @param recipients addresses from To, Cc and Bcc, lower-cased
+ * @param file the mail.log (or syslog) it was read from; null when not known (older archives)
+ * @param offset the byte offset of its line in {@code file}; null when not known
  */
 public record PhpMail(
         String host, String source, long ts, int v,
         String script, Integer line, Origin origin,
-        List<String> recipients, String subject) implements Event {
+        List<String> recipients, String subject,
+        @NullInOlderArchives String file, @NullInOlderArchives Long offset) implements Event, FromLogLine {
+
+    @Override
+    public PhpMail at(String file, long offset) {
+        return new PhpMail(host, source, ts, v, script, line, origin, recipients, subject, file, offset);
+    }
 
     public enum Origin { FILE, COMMAND_LINE, EVAL }
 

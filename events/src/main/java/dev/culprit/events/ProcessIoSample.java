@@ -1,7 +1,5 @@
 package dev.culprit.events;
 
-import com.fasterxml.jackson.annotation.JacksonInject;
-import com.fasterxml.jackson.annotation.OptBoolean;
 import java.util.List;
 
 /**
@@ -22,8 +20,7 @@ import java.util.List;
 public record ProcessIoSample(
         String host, String source, long ts, int v,
         int pid,
-        // Archives from before this field lack it; the codec otherwise wants every field present.
-        @JacksonInject(useInput = OptBoolean.TRUE, optional = OptBoolean.TRUE) Long startedMsAfterBoot,
+        @NullInOlderArchives Long startedMsAfterBoot,
         int ppid, String comm, String cmdline, String state,
         long intervalMs,
         double readBytesPerSec, double writeBytesPerSec,

@@ -33,9 +33,9 @@ class EventCodecTest {
                         "shop.example.org", 412, 0, 400, 2, 10, 0, 1_234_567),
                 new AccessTally("web1", "apache-access-log", TS, 1, "access.log.2.gz", "crawler.example.net", true,
                         null, 1, 0, 0, 0, 0, 1, 0),
-                new EvasiveEvent("web1", "evasive", TS, 1, EvasiveEvent.Kind.DENIED, "203.0.113.7", "/var/www/html/index.html", 412, null),
+                new EvasiveEvent("web1", "evasive", TS, 1, EvasiveEvent.Kind.DENIED, "203.0.113.7", "/var/www/html/index.html", 412, null, null, null),
                 new PhpMail("web1", "phpmail", TS, 1, "/var/www/html/wp-content/uploads/x.php", 12,
-                        PhpMail.Origin.FILE, List.of("a@example.com", "b@example.net"), "Win now"),
+                        PhpMail.Origin.FILE, List.of("a@example.com", "b@example.net"), "Win now", null, null),
                 new DeadLetter("web1", "phpmail", TS, 1, "/var/log/php/mail.log", 4096, "no [FILE:LINE] origin", "garbage"),
                 incident,
                 new Alert("web1", "iowait-job", TS, 1, Alert.State.FIRING, incident));
@@ -135,6 +135,25 @@ class EventCodecTest {
         assertThat(sample.pid()).isEqualTo(26867);
         assertThat(sample.startedMsAfterBoot()).as("unknown, not 0 ms after boot").isNull();
         assertThat(sample.comm()).isEqualTo("timeout");
+    }
+
+    @Test
+    void logEventsArchivedBeforeTheyCarriedTheirLinesPlaceStillRead() {
+        // lines of the shipped mail and DoS scenarios (app/src/main/resources/scenarios/), as collectors wrote them then
+        PhpMail mail = EventCodec.decode("{\"host\":\"demo-mail\",\"source\":\"php-mail-log\",\"ts\":1795984835000,\"v\":1,"
+                + "\"script\":\"/var/www/html/contact.php\",\"line\":6,\"origin\":\"FILE\",\"recipients\":[\"info@example.com\"],"
+                + "\"subject\":\"Contact form: message from Alice 1\"}", PhpMail.class);
+        EvasiveEvent denial = EventCodec.decode("{\"host\":\"demo-dos\",\"source\":\"apache-error-log\",\"ts\":1795984779171,"
+                + "\"v\":1,\"kind\":\"DENIED\",\"client\":\"127.0.0.66\",\"path\":\"/var/www/html/wp-login.php\",\"count\":120,"
+                + "\"detail\":null}", EvasiveEvent.class);
+
+        assertThat(mail.script()).isEqualTo("/var/www/html/contact.php");
+        assertThat(mail.file()).as("unknown").isNull();
+        assertThat(mail.offset()).isNull();
+        assertThat(denial.count()).isEqualTo(120);
+        assertThat(denial.file()).isNull();
+        assertThat(denial.at("/var/log/apache2/error.log", 4096)).extracting(EvasiveEvent::file, EvasiveEvent::offset)
+                .containsExactly("/var/log/apache2/error.log", 4096L);
     }
 
     @Test

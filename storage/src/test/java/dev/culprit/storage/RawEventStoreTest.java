@@ -26,7 +26,7 @@ class RawEventStoreTest {
 
     private static PhpMail contactFormMail(long ts) {
         return new PhpMail("web1", "phpmail", ts, 1, "/var/www/shop/contact.php", 42, PhpMail.Origin.FILE,
-                List.of("owner@shop.example"), "Contact form");
+                List.of("owner@shop.example"), "Contact form", null, null);
     }
 
     @Test

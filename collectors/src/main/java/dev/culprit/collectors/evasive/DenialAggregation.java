@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * per (host, client, path, second), MISCONFIGURED ones per (host, detail), that is per
  * directory and reason, since a DOSLogDir that cannot be written is one problem however many
  * requests run into it. Counts are summed, so every count stays exact. A merged event keeps
- * the time of its earliest line; everything else passes through in order.
+ * the time and the place (file, offset) of its first line; everything else passes through in order.
  */
 public final class DenialAggregation implements UnaryOperator<List<Event>> {
 
@@ -50,6 +50,6 @@ public final class DenialAggregation implements UnaryOperator<List<Event>> {
     private static EvasiveEvent merge(EvasiveEvent a, EvasiveEvent b) {
         String client = Objects.equals(a.client(), b.client()) ? a.client() : null;
         return new EvasiveEvent(a.host(), a.source(), Math.min(a.ts(), b.ts()), a.v(), a.kind(), client, a.path(),
-                a.count() + b.count(), a.detail());
+                a.count() + b.count(), a.detail(), a.file(), a.offset());
     }
 }

@@ -133,7 +133,7 @@ public final class DosLogDirWatcher implements Source {
 
     private EvasiveEvent blacklisted(String name, FileTime mtime) {
         return new EvasiveEvent(host, SOURCE, mtime.toMillis(), Schema.VERSION, Kind.BLACKLISTED,
-                name.substring(PREFIX.length()), null, 1, blockingChild(dir.resolve(name)));
+                name.substring(PREFIX.length()), null, 1, blockingChild(dir.resolve(name)), dir.resolve(name).toString(), null);
     }
 
     /**

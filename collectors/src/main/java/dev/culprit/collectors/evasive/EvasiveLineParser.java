@@ -89,7 +89,7 @@ public final class EvasiveLineParser implements LineParser {
             return ParseResult.unparseable("denial names no file");
         }
         return ParseResult.parsed(new EvasiveEvent(host, ERROR_LOG, head.get().ts(), Schema.VERSION,
-                Kind.DENIED, client.get(), path, 1, null));
+                Kind.DENIED, client.get(), path, 1, null, null, null));
     }
 
     /**
@@ -108,7 +108,7 @@ public final class EvasiveLineParser implements LineParser {
                 return ParseResult.unparseable("blacklisted address '" + client + "' is not an IP address");
             }
             return ParseResult.parsed(new EvasiveEvent(host, SYSLOG, line.ts(), Schema.VERSION,
-                    Kind.BLACKLISTED, client, null, 1, pid));
+                    Kind.BLACKLISTED, client, null, 1, pid, null, null));
         }
         Matcher cannotOpen = CANNOT_OPEN.matcher(line.message());
         if (cannotOpen.matches()) {
@@ -126,6 +126,6 @@ public final class EvasiveLineParser implements LineParser {
         String address = file.startsWith(DOS_FILE) ? file.substring(DOS_FILE.length()) : "";
         boolean named = IpLiteral.isAddress(address);
         String detail = "Couldn't open logfile " + dir + (named ? DOS_FILE + "<IP>" : file) + ": " + reason;
-        return new EvasiveEvent(host, SYSLOG, ts, Schema.VERSION, Kind.MISCONFIGURED, named ? address : null, null, 1, detail);
+        return new EvasiveEvent(host, SYSLOG, ts, Schema.VERSION, Kind.MISCONFIGURED, named ? address : null, null, 1, detail, null, null);
     }
 }

@@ -107,6 +107,6 @@ public final class PhpMailLineParser implements LineParser {
         return ParseResult.parsed(new PhpMail(host, source, ts, Schema.VERSION,
                 caller.get().script(), caller.get().line(), caller.get().origin(),
                 Recipients.of(text.substring(to + TO.length(), headers), headerText),
-                subject < 0 ? null : text.substring(subject + SUBJECT.length())));
+                subject < 0 ? null : text.substring(subject + SUBJECT.length()), null, null));
     }
 }

@@ -7,6 +7,7 @@ import dev.culprit.collectors.Source;
 import dev.culprit.collectors.SourceTally;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
+import dev.culprit.events.FromLogLine;
 import dev.culprit.events.Schema;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -140,7 +141,9 @@ public final class TailedLogSource implements Source {
         for (LogLine line : lines) {
             ParseResult result = parseSafely(line.text());
             if (result instanceof ParseResult.Parsed parsed) {
-                events.add(parsed.event());
+                // the parser knows the line; where the line is, only the reader knows
+                events.add(parsed.event() instanceof FromLogLine fromLine
+                        ? fromLine.at(line.file().toString(), line.offset()) : parsed.event());
             } else if (result instanceof ParseResult.Unparseable bad) {
                 deadLetters.add(new DeadLetter(host, kind.source(), clock.millis(), Schema.VERSION,
                         line.file().toString(), line.offset(), bad.reason(), line.text()));

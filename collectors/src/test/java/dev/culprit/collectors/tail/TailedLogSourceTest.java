@@ -39,7 +39,10 @@ class TailedLogSourceTest {
                     .containsExactly(3L, 2L, 1L);
         }
 
-        assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(2);
+        assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(2)
+                .map(e -> (PhpMail) e).extracting(PhpMail::file, PhpMail::offset)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(log.toString(), 0L),
+                        org.assertj.core.groups.Tuple.tuple(log.toString(), (long) (real.get(0).length() + 1 + broken.length() + 1)));
         DeadLetter dead = (DeadLetter) out.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
         assertThat(dead.file()).isEqualTo(log.toString());
         assertThat(dead.offset()).isEqualTo(real.get(0).length() + 1);

@@ -250,10 +250,10 @@ class DosDetectorTest {
     void aVisitorBlacklistedForReloadingIsNoAttack() {
         List<Event> events = new ArrayList<>(normalTraffic(0, 120));
         events.add(new EvasiveEvent("web1", "evasive", 60_000, Schema.VERSION, EvasiveEvent.Kind.BLACKLISTED,
-                "198.51.100.23", null, 1, null));
+                "198.51.100.23", null, 1, null, null, null));
         for (int i = 0; i < 4; i++) {
             events.add(new EvasiveEvent("web1", "evasive", 60_200 + i * 300, Schema.VERSION, EvasiveEvent.Kind.DENIED,
-                    "198.51.100.23", "/index.php", 1, null));
+                    "198.51.100.23", "/index.php", 1, null, null, null));
         }
 
         assertThat(feed(events)).isEmpty();

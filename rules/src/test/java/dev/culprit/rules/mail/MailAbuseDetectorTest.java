@@ -223,6 +223,6 @@ class MailAbuseDetectorTest {
     }
 
     private static PhpMail mail(long ts, String script, String subject, String... recipients) {
-        return new PhpMail("vm", "php-mail-log", ts, Schema.VERSION, script, 7, PhpMail.Origin.FILE, List.of(recipients), subject);
+        return new PhpMail("vm", "php-mail-log", ts, Schema.VERSION, script, 7, PhpMail.Origin.FILE, List.of(recipients), subject, null, null);
     }
 }

@@ -48,7 +48,7 @@ class RawEventSinkTest {
             if (s % 2 == 0) {
                 // the same mail twice in one second: two calls, not one redelivered
                 PhpMail mail = new PhpMail("web1", "phpmail", ts, 1, "/var/www/shop/contact.php", 42,
-                        PhpMail.Origin.FILE, List.of("owner@shop.example"), "Contact form");
+                        PhpMail.Origin.FILE, List.of("owner@shop.example"), "Contact form", null, null);
                 events.add(mail);
                 events.add(mail);
             }

@@ -89,6 +89,13 @@ class CollectOnceTest {
         assertThat(requests).isPositive();
         assertThat(events.stream().filter(AccessTally.class::isInstance).mapToLong(e -> ((AccessTally) e).requests()).sum())
                 .isEqualTo(requests);
+        // each tally says where its first line is, and each event of a log its own line
+        assertThat(events).filteredOn(AccessTally.class::isInstance).map(e -> (AccessTally) e)
+                .allSatisfy(t -> assertThat(t.file()).isEqualTo(apache.resolve("access.log").toString()))
+                .extracting(AccessTally::offset).doesNotContainNull().contains(0L).doesNotHaveDuplicates();
+        assertThat(events).filteredOn(PhpMail.class::isInstance).map(e -> (PhpMail) e)
+                .allSatisfy(m -> assertThat(m.file()).isIn(logs.resolve("mail.log.1").toString(), logs.resolve("mail.log").toString()))
+                .extracting(PhpMail::offset).doesNotContainNull();
         // the older rotation first, so that the archive holds the log in its own order
         assertThat(events).filteredOn(PhpMail.class::isInstance).extracting(Event::ts).isSorted();
         String said = err.toString();

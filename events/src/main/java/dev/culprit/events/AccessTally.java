@@ -12,12 +12,19 @@ package dev.culprit.events;
  * @param vhost the answering virtual host ({@code %v}), or null when the log format has none
  * @param requests all requests; always the sum of the five status classes
  * @param bytes bytes sent as the format logged them ({@code %O}, else {@code %B} or {@code %b}); 0 when it logs none
+ * @param offset the byte offset in {@code file} of the first line counted; null when not known
  */
 public record AccessTally(
         String host, String source, long ts, int v,
         String file, String client, boolean clientIsHostname, String vhost,
         long requests, long status1xx, long status2xx, long status3xx, long status4xx, long status5xx,
-        long bytes) implements Event {
+        long bytes, @NullInOlderArchives Long offset) implements Event, FromLogLine {
+
+    @Override
+    public AccessTally at(String file, long offset) {
+        return new AccessTally(host, source, ts, v, file, client, clientIsHostname, vhost, requests, status1xx, status2xx,
+                status3xx, status4xx, status5xx, bytes, offset);
+    }
 
     public AccessTally {
         Schema.requireCommon(host, source, v);
@@ -32,11 +39,11 @@ public record AccessTally(
         }
     }
 
-    /** The tally of both: the same client, vhost and second counted from two stretches of the log. */
+    /** The tally of both: the same client, vhost and second counted from two stretches of the log; the first's place. */
     public AccessTally plus(AccessTally other) {
         return new AccessTally(host, source, ts, v, file, client, clientIsHostname, vhost,
                 requests + other.requests, status1xx + other.status1xx, status2xx + other.status2xx,
                 status3xx + other.status3xx, status4xx + other.status4xx, status5xx + other.status5xx,
-                bytes + other.bytes);
+                bytes + other.bytes, offset != null ? offset : other.offset);
     }
 }

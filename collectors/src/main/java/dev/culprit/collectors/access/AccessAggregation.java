@@ -43,6 +43,6 @@ public final class AccessAggregation implements UnaryOperator<List<Event>> {
         int statusClass = line.status() / 100;
         return new AccessTally(host, SOURCE, second * 1000, Schema.VERSION, file, line.client(), line.clientIsHostname(),
                 line.vhost(), 1, statusClass == 1 ? 1 : 0, statusClass == 2 ? 1 : 0, statusClass == 3 ? 1 : 0,
-                statusClass == 4 ? 1 : 0, statusClass == 5 ? 1 : 0, line.bytes());
+                statusClass == 4 ? 1 : 0, statusClass == 5 ? 1 : 0, line.bytes(), null);
     }
 }

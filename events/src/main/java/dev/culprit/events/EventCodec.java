@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -54,6 +55,15 @@ public final class EventCodec {
 
     public static <T extends Event> T decode(String json, Class<T> type) {
         return decode(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), type);
+    }
+
+    /** An event already read as part of a larger document (an archive line), with the same checks. */
+    public static <T extends Event> T decode(JsonNode json, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(json, type);
+        } catch (IOException e) {
+            throw new EventFormatException(type.getSimpleName() + ": " + describe(e), e);
+        }
     }
 
     private static String describe(IOException e) {

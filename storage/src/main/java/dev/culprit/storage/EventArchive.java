@@ -2,7 +2,6 @@ package dev.culprit.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.EventFormatException;
@@ -57,11 +56,10 @@ public final class EventArchive {
 
         public void write(Event event) {
             try {
-                ObjectNode line = JSON.createObjectNode();
-                line.put("topic", Topics.of(event));
-                line.set("event", JSON.valueToTree(event));
-                out.write(JSON.writeValueAsString(line));
-                out.write('\n');
+                // The event's own encoding, written once into its line: no tree in between.
+                out.write("{\"topic\":" + JSON.writeValueAsString(Topics.of(event)) + ",\"event\":");
+                out.write(EventCodec.encodeToString(event));
+                out.write("}\n");
                 written++;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write archive", e);
@@ -112,7 +110,7 @@ public final class EventArchive {
                 try {
                     JsonNode node = JSON.readTree(line);
                     Class<? extends Event> type = Topics.typeOf(node.path("topic").asText());
-                    events.add(EventCodec.decode(JSON.writeValueAsBytes(node.get("event")), type));
+                    events.add(EventCodec.decode(node.get("event"), type));
                 } catch (IOException | EventFormatException | IllegalArgumentException e) {
                     throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage(), e);
                 }

@@ -2,6 +2,7 @@ package dev.culprit.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.culprit.collectors.CaptureClock;
 import dev.culprit.collectors.proc.DeviceFilter;
 import dev.culprit.collectors.proc.HostSampler;
 import dev.culprit.collectors.proc.ProcessSampler;
@@ -11,17 +12,14 @@ import dev.culprit.events.DiskSample;
 import dev.culprit.events.Event;
 import dev.culprit.events.ProcessIoSample;
 import dev.culprit.rules.Detector;
-import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.files.RuleFiles;
+import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.iowait.IoWaitRule;
 import dev.culprit.storage.EventArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -58,12 +56,12 @@ class IoWaitScenarioTest {
         IoWaitDetector.State state = IoWaitDetector.State.EMPTY;
         List<Alert> alerts = new ArrayList<>();
         List<Event> sent = new ArrayList<>();
-        SnapshotClock readTime = new SnapshotClock();
+        CaptureClock readTime = new CaptureClock(0);
         HostSampler host = new HostSampler(proc, "vm", readTime, DeviceFilter.DISKS_ONLY);
         ProcessSampler processes = new ProcessSampler(proc, "vm", readTime, 10);
         for (String snapshot : List.of("t0", "t1", "t2")) {
             Path from = CAPTURED.resolve(scenario).resolve(snapshot);
-            readTime.now = Instant.ofEpochMilli(readTimeOf(from));
+            readTime.set(readTimeOf(from));
             show(from);
             List<Event> events = new ArrayList<>(host.sample());
             events.addAll(processes.sample());
@@ -160,26 +158,6 @@ class IoWaitScenarioTest {
     private static double sameTick(java.util.TreeMap<Long, Double> byTs, long ts) {
         var before = byTs.floorEntry(ts);
         return before != null && ts - before.getKey() < 500 ? before.getValue() : 0.0;
-    }
-
-    /** The wall clock of the moment each snapshot was read. */
-    private static final class SnapshotClock extends Clock {
-        Instant now = Instant.EPOCH;
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     private static long readTimeOf(Path snapshot) throws IOException {

@@ -1,6 +1,7 @@
 package dev.culprit.collectors.proc;
 
 import dev.culprit.collectors.BatchSink;
+import dev.culprit.collectors.CaptureClock;
 import dev.culprit.collectors.Source;
 import dev.culprit.collectors.SourceRegistry;
 import dev.culprit.collectors.SourceTally;
@@ -12,9 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -109,11 +107,11 @@ public final class ProcSource implements Source {
             throw new IOException(root + " is not a /proc capture: no " + SNAPSHOT_FILE
                     + " in it or its subdirectories (see scripts/capture/README-proc.md)");
         }
-        CaptureClock readTime = new CaptureClock();
+        CaptureClock readTime = new CaptureClock(0);
         HostSampler hosts = new HostSampler(root, host, readTime, devices);
         ProcessSampler processes = new ProcessSampler(root, host, readTime, top);
         for (Snapshot snapshot : snapshots) {
-            readTime.now = Instant.ofEpochMilli(snapshot.readAt());
+            readTime.set(snapshot.readAt());
             sample(hosts, processes, snapshot.dir(), sink);
         }
     }
@@ -170,23 +168,4 @@ public final class ProcSource implements Source {
         throw new IOException(file + ": no " + READ_START + " line (when the snapshot was read)");
     }
 
-    /** The wall clock of the moment each snapshot was read. */
-    private static final class CaptureClock extends Clock {
-        Instant now = Instant.EPOCH;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

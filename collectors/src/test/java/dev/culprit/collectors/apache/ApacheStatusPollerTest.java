@@ -6,8 +6,9 @@ import static dev.culprit.collectors.apache.StatusServer.Response.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.culprit.events.ApacheStatus;
+import dev.culprit.collectors.CaptureClock;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
+import dev.culprit.events.ApacheStatus;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ApacheStatusPollerTest {
 
     private final StatusServer apache = newServer();
-    private final SettableClock clock = new SettableClock(0);
+    private final CaptureClock clock = new CaptureClock(0);
 
     @AfterEach
     void stopServer() {

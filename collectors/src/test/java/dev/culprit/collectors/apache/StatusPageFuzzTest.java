@@ -4,6 +4,7 @@ import static dev.culprit.collectors.apache.StatusServer.Response.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.culprit.collectors.CaptureClock;
 import dev.culprit.events.ApacheStatus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class StatusPageFuzzTest {
     @Test
     void thePollerAlwaysGivesAnEventAndNeverANegativeRate() throws IOException {
         try (StatusServer apache = new StatusServer()) {
-            SettableClock clock = new SettableClock(1_795_984_717_048L);
+            CaptureClock clock = new CaptureClock(1_795_984_717_048L);
             ApacheStatusSettings settings = new ApacheStatusSettings(apache.url(), true, null, null, null, null);
             ApacheStatusPoller poller = new ApacheStatusPoller("web1", settings, Map.of(), clock);
             int reachable = 0;

@@ -3,6 +3,7 @@ package dev.culprit.collectors.proc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.culprit.collectors.CaptureClock;
 import dev.culprit.collectors.SourceCounters;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.DiskSample;
@@ -13,9 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -82,13 +80,13 @@ class ProcSourceTest {
     /** The live samplers, their proc root a link moved from snapshot to snapshot as the host's /proc moves on. */
     private List<Event> live(Path capture) throws IOException {
         Path proc = dir.resolve("proc");
-        ReadTime clock = new ReadTime();
+        CaptureClock clock = new CaptureClock(0);
         HostSampler host = new HostSampler(proc, "vm", clock, DeviceFilter.DISKS_ONLY);
         ProcessSampler processes = new ProcessSampler(proc, "vm", clock, 10);
         List<Event> sent = new ArrayList<>();
         for (Path snapshot : snapshots(capture)) {
             CapturedScenario.pointAt(proc, snapshot);
-            clock.now = Instant.ofEpochMilli(readStart(snapshot));
+            clock.set(readStart(snapshot));
             sent.addAll(host.sample());
             sent.addAll(processes.sample());
         }
@@ -109,22 +107,4 @@ class ProcSourceTest {
                 .findFirst().orElseThrow();
     }
 
-    private static final class ReadTime extends Clock {
-        Instant now = Instant.EPOCH;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

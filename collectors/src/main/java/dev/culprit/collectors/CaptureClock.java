@@ -1,20 +1,23 @@
-package dev.culprit.collectors.apache;
+package dev.culprit.collectors;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock a test sets to the moment a captured page was read. */
-final class SettableClock extends Clock {
+/**
+ * The clock of a replayed capture: set to the moment each saved reading was taken, so that a
+ * sampler or poller driven over saved data stamps events with the data's own time.
+ */
+public final class CaptureClock extends Clock {
 
     private volatile long millis;
 
-    SettableClock(long millis) {
+    public CaptureClock(long millis) {
         this.millis = millis;
     }
 
-    void set(long millis) {
+    public void set(long millis) {
         this.millis = millis;
     }
 
@@ -35,6 +38,6 @@ final class SettableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("tests read millis only");
+        return this; // the capture's instants are what matter; they are the same in every zone
     }
 }

@@ -1,16 +1,13 @@
 package dev.culprit.app;
 
 import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.events.text.ShortDigest;
 import dev.culprit.jobs.CulpritJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -40,16 +37,7 @@ final class SavedJobState {
 
     /** @param kafka which Kafka the job reads: "embedded" for the data directory's own broker, else its bootstrap servers */
     static SavedJobState in(Path dataDir, String kafka) {
-        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint() + "-" + digest(kafka)));
-    }
-
-    private static String digest(String text) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint() + "-" + ShortDigest.of(kafka, 4)));
     }
 
     /** The newest complete checkpoint of this state shape: one whose metadata was written. */

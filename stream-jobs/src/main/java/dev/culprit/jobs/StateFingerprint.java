@@ -1,17 +1,14 @@
 package dev.culprit.jobs;
 
+import dev.culprit.events.text.ShortDigest;
 import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.lang.reflect.WildcardType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -32,12 +29,7 @@ public final class StateFingerprint {
             describe(root, shape, seen);
             shape.append(';');
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(shape.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return ShortDigest.of(shape.toString(), 6);
     }
 
     private static void describe(Type type, StringBuilder shape, Set<Type> seen) {

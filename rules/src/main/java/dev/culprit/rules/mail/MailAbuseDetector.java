@@ -1,11 +1,8 @@
 package dev.culprit.rules.mail;
 
-import dev.culprit.rules.Detector;
-import dev.culprit.rules.IncidentLifecycle;
-import dev.culprit.rules.IncidentLifecycle.Heard;
 import dev.culprit.events.Alert;
-import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.ApacheStatus.WorkerRequest;
+import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.Culprit;
 import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
@@ -13,12 +10,12 @@ import dev.culprit.events.IncidentKind;
 import dev.culprit.events.PhpMail;
 import dev.culprit.events.Schema;
 import dev.culprit.events.Severity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.culprit.events.text.ShortDigest;
+import dev.culprit.rules.Detector;
+import dev.culprit.rules.IncidentLifecycle.Heard;
+import dev.culprit.rules.IncidentLifecycle;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -337,12 +334,7 @@ public final class MailAbuseDetector implements Detector<MailAbuseDetector.State
         if (!sanitised.isEmpty() && sanitised.length() <= 80) {
             return sanitised;
         }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return ShortDigest.of(script, 8);
     }
 
     /** {@code GET /a/b.php?x=1 HTTP/1.1} → {@code /a/b.php}; null when the request has no path. */

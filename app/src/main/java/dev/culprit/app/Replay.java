@@ -46,7 +46,7 @@ final class Replay {
             if (store != null) {
                 sinks.add(new IncidentStoreSink(store));
             }
-            new CulpritJob(ArchiveSource.of(events, speed, replayId), sinks, null, rules, null, null).build(env);
+            CulpritJob.replaying(ArchiveSource.of(events, speed, replayId), sinks, rules).build(env);
             JobClient job = env.executeAsync("culprit-replay");
             // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
             var result = job.getJobExecutionResult();

@@ -1,5 +1,6 @@
 package dev.culprit.storage;
 
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.EventFormatException;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The raw host events the pipeline saw, kept as their Kafka JSON so that any stretch of them can
+ * The raw host events the pipeline saw, kept as the Kafka JSON they arrived in so that any stretch of them can
  * be cut into a capture archive and replayed. Writes are idempotent: events redelivered after a
  * job restore never add rows.
  */
@@ -37,6 +38,11 @@ public final class RawEventStore {
      * batch are separate occurrences and each gets its row; storing the same batch again changes nothing.
      */
     public void save(Collection<? extends Event> events) {
+        saveEncoded(events.stream().map(EncodedEvent::of).toList());
+    }
+
+    /** {@link #save} for events as they were received: their bytes are kept as they came, not encoded again. */
+    public void saveEncoded(Collection<EncodedEvent> events) {
         if (events.isEmpty()) {
             return;
         }
@@ -46,16 +52,14 @@ public final class RawEventStore {
                     "MERGE INTO raw_events (digest, occurrence, host, topic, ts, payload) "
                             + "KEY (digest, occurrence) VALUES (?, ?, ?, ?, ?, ?)")) {
                 Map<String, Integer> seen = new HashMap<>();
-                for (Event e : events) {
-                    String topic = Topics.of(e);
-                    String payload = EventCodec.encodeToString(e);
-                    String digest = digest(topic, payload);
+                for (EncodedEvent e : events) {
+                    String digest = digest(e.topic(), e.value());
                     merge.setString(1, digest);
                     merge.setInt(2, seen.merge(digest, 1, Integer::sum) - 1);
                     merge.setString(3, e.host());
-                    merge.setString(4, topic);
+                    merge.setString(4, e.topic());
                     merge.setLong(5, e.ts());
-                    merge.setString(6, payload);
+                    merge.setString(6, e.json());
                     merge.addBatch();
                 }
                 merge.executeBatch();
@@ -122,12 +126,12 @@ public final class RawEventStore {
         }
     }
 
-    private static String digest(String topic, String payload) {
+    private static String digest(String topic, byte[] payload) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(topic.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) '\n');
-            return HexFormat.of().formatHex(sha.digest(payload.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest(payload));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

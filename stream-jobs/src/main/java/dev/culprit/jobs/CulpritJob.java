@@ -10,14 +10,17 @@ import dev.culprit.rules.mail.MailAbuseDetector;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.DiskSample;
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.ProcessIoSample;
 import dev.culprit.jobs.serde.JsonTypeInfo;
+import dev.culprit.jobs.serde.ReceivedEvent;
 import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.RuleSet;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -36,26 +39,54 @@ public final class CulpritJob {
     /** After this long without data a source split stops holding the watermark back. */
     public static final Duration IDLENESS = Duration.ofSeconds(5);
 
-    private final Source<Event, ?, ?> source;
+    /** The host events: from Kafka (with the bytes each came as) or from an archive. */
+    private final Function<StreamExecutionEnvironment, DataStream<Event>> hostEvents;
     private final List<Sink<Alert>> alertSinks;
     private final Sink<DeadLetter> deadLetterSink;
     private final RuleSet rules;
     private final Source<RuleSet, ?, ?> ruleUpdates;
-    private final Sink<Event> rawEventSink;
 
     /**
+     * The job on Kafka.
+     *
      * @param rules the rules in force at start
      * @param ruleUpdates rules pushed while the job runs ({@code culprit rules push}), or null
-     * @param rawEventSink where the host events are kept for {@code culprit capture}, or null
+     * @param rawEventSink where the host events are kept, as received, for {@code culprit capture}; or null
      */
-    public CulpritJob(Source<Event, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
-                      RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates, Sink<Event> rawEventSink) {
-        this.source = source;
+    public CulpritJob(Source<ReceivedEvent, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
+                      RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates, Sink<EncodedEvent> rawEventSink) {
+        this(env -> received(env, source, rawEventSink), alertSinks, deadLetterSink, rules, ruleUpdates);
+    }
+
+    /** The job on captured events ({@code culprit replay}): nothing is kept but what {@code alertSinks} keep. */
+    public static CulpritJob replaying(Source<Event, ?, ?> archive, List<Sink<Alert>> alertSinks, RuleSet rules) {
+        return new CulpritJob(env -> env.fromSource(archive, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
+                .uid("host-events"), alertSinks, null, rules, null);
+    }
+
+    private CulpritJob(Function<StreamExecutionEnvironment, DataStream<Event>> hostEvents, List<Sink<Alert>> alertSinks,
+                       Sink<DeadLetter> deadLetterSink, RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates) {
+        this.hostEvents = hostEvents;
         this.alertSinks = List.copyOf(alertSinks);
         this.deadLetterSink = deadLetterSink;
         this.rules = rules;
         this.ruleUpdates = ruleUpdates;
-        this.rawEventSink = rawEventSink;
+    }
+
+    private static DataStream<Event> received(StreamExecutionEnvironment env, Source<ReceivedEvent, ?, ?> source,
+                                              Sink<EncodedEvent> rawEventSink) {
+        WatermarkStrategy<ReceivedEvent> watermarks = WatermarkStrategy.<ReceivedEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
+                .withTimestampAssigner((received, recordTs) -> received.event().ts())
+                .withIdleness(IDLENESS);
+        DataStream<ReceivedEvent> received = env.fromSource(source, watermarks, "host-events", JsonTypeInfo.of(ReceivedEvent.class))
+                .uid("host-events");
+        if (rawEventSink != null) {
+            // Chained to the source, so one host's events (Kafka key = host) reach one writer, bytes untouched.
+            received.filter(r -> !(r.event() instanceof DeadLetter)).name("host-events-kept")
+                    .map(ReceivedEvent::asReceived, JsonTypeInfo.of(EncodedEvent.class)).name("as-received")
+                    .sinkTo(rawEventSink).name("raw-events").uid("raw-events");
+        }
+        return received.map(ReceivedEvent::event, JsonTypeInfo.of(Event.class)).name("decoded");
     }
 
     /**
@@ -67,7 +98,7 @@ public final class CulpritJob {
                 MailAbuseDetector.State.class, IncidentLinker.Spans.class);
     }
 
-    public static WatermarkStrategy<Event> watermarks() {
+    private static WatermarkStrategy<Event> watermarks() {
         return WatermarkStrategy.<Event>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                 .withTimestampAssigner((event, recordTs) -> event.ts())
                 .withIdleness(IDLENESS);
@@ -85,13 +116,7 @@ public final class CulpritJob {
 
     public void build(StreamExecutionEnvironment env) {
         // Every stateful operator has a fixed uid, so that a restored checkpoint finds its state by name.
-        DataStream<Event> events = env.fromSource(source, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
-                .uid("host-events");
-        if (rawEventSink != null) {
-            // Straight after the source, so one host's events (Kafka key = host) reach one writer.
-            events.filter(e -> !(e instanceof DeadLetter)).name("host-events-kept")
-                    .sinkTo(rawEventSink).name("raw-events").uid("raw-events");
-        }
+        DataStream<Event> events = hostEvents.apply(env);
 
         BroadcastStream<RuleSet> rulesInForce = ruleStream(env).broadcast(DetectorFunction.RULES);
 

@@ -2,11 +2,11 @@ package dev.culprit.jobs;
 
 import dev.culprit.events.Alert;
 import dev.culprit.events.DeadLetter;
-import dev.culprit.events.Event;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.jobs.serde.EventDeserializer;
 import dev.culprit.jobs.serde.EventRecordSerializer;
+import dev.culprit.jobs.serde.ReceivedEvent;
 import dev.culprit.jobs.serde.RuleSetDeserializer;
 import dev.culprit.rules.RuleSet;
 import java.util.List;
@@ -29,8 +29,8 @@ public final class KafkaEndpoints {
     private KafkaEndpoints() {}
 
     /** All host-event topics, resuming at the group's committed offsets (the beginning on first run). */
-    public static KafkaSource<Event> source(KafkaAccess kafka, String groupId) {
-        return KafkaSource.<Event>builder()
+    public static KafkaSource<ReceivedEvent> source(KafkaAccess kafka, String groupId) {
+        return KafkaSource.<ReceivedEvent>builder()
                 .setProperties(properties(kafka))
                 .setTopics(INPUT_TOPICS)
                 .setGroupId(groupId)

@@ -8,6 +8,7 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.Topics;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
+import dev.culprit.jobs.sinks.RawEventSink;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
@@ -54,6 +55,11 @@ class CulpritJobTest {
     @TempDir
     Path dataDir;
 
+    /** A sample after the stall, as a newer collector would send it: with a field this build does not know. */
+    private static final CpuSample LATER = new CpuSample("web1", "proc", T0 + 70_000, 1, 1000, 5, 0, 5, 1, 0, 60, null, null, null);
+    private static final String FROM_A_NEWER_COLLECTOR =
+            EventCodec.encodeToString(LATER).replaceFirst("\\}$", ",\"addedByANewerCollector\":1}");
+
     @Test
     void aStallFiresAndResolvesOnceEvenOutOfOrderAndGarbageIsDeadLettered(KafkaCluster kafka) throws Exception {
         kafka.createTopics(Topics.ALL);
@@ -76,6 +82,8 @@ class CulpritJobTest {
                 producer.send(new ProducerRecord<>(Topics.CPU, null, s.ts(), s.host().getBytes(StandardCharsets.UTF_8),
                         EventCodec.encode(s)));
             }
+            producer.send(new ProducerRecord<>(Topics.CPU, null, LATER.ts(), "web1".getBytes(StandardCharsets.UTF_8),
+                    FROM_A_NEWER_COLLECTOR.getBytes(StandardCharsets.UTF_8)));
         }
 
         Database db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
@@ -83,7 +91,7 @@ class CulpritJobTest {
         new CulpritJob(KafkaEndpoints.source(kafka.access(), "job-test"),
                 List.of(KafkaEndpoints.alertSink(kafka.access()), new IncidentStoreSink(db.access())),
                 KafkaEndpoints.deadLetterSink(kafka.access()),
-                RuleSet.DEFAULT, null, null).build(env);
+                RuleSet.DEFAULT, null, new RawEventSink(db.access(), Duration.ofDays(3650))).build(env);
         JobClient job = env.executeAsync("culprit-job-test");
         try {
             List<Alert> alerts = read(kafka, Topics.ALERTS, Alert.class, 2);
@@ -101,11 +109,35 @@ class CulpritJobTest {
                 assertThat(rs.getInt(1)).isEqualTo(1);
                 assertThat(rs.getLong(2)).isEqualTo(T0 + 20_000);
             }
+            // every valid event is kept once, as the bytes it came in (a newer collector's field included); garbage is not
+            assertThat(awaitRawEvents(db, samples.size() + 1)).isEqualTo(samples.size() + 1);
+            try (Connection c = db.connect();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT payload FROM raw_events WHERE ts = " + LATER.ts())) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(FROM_A_NEWER_COLLECTOR);
+            }
         } finally {
             if (job.getJobStatus().get().isGloballyTerminalState()) {
                 job.getJobExecutionResult().get(); // throws the job's own failure, which says more than ours
             }
             job.cancel().get();
+        }
+    }
+
+    /** Rows in raw_events once {@code expected} arrived or 30 s passed (the sink writes at least every second). */
+    private static int awaitRawEvents(Database db, int expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        int rows;
+        do {
+            try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM raw_events")) {
+                rs.next();
+                rows = rs.getInt(1);
+            }
+            Thread.sleep(rows >= expected ? 2_000 : 200); // once there, a moment more: a duplicate would show now
+        } while (rows < expected && System.currentTimeMillis() < deadline);
+        try (Connection c = db.connect(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM raw_events")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.culprit.collectors.spool;
 
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -62,7 +64,7 @@ public final class KafkaShipper implements AutoCloseable {
     private void run() {
         boolean warned = false;
         while (running.get()) {
-            try (KafkaProducer<String, String> producer = producer()) {
+            try (KafkaProducer<String, byte[]> producer = producer()) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
                 long shipped = committedOffset();
                 lastShipped = shipped;
@@ -79,12 +81,12 @@ public final class KafkaShipper implements AutoCloseable {
                     producer.beginTransaction();
                     int records = 0;
                     for (Spool.Read read : batch) {
-                        for (SpooledRecord r : read.entry().records()) {
-                            producer.send(new ProducerRecord<>(r.topic(), null, r.ts(), r.key(), r.value()));
+                        for (EncodedEvent r : read.entry().records()) {
+                            producer.send(new ProducerRecord<>(r.topic(), null, r.ts(), r.host(), r.value()));
                             records++;
                         }
                     }
-                    producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, collectorId, Long.toString(next)));
+                    producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, collectorId, Long.toString(next).getBytes(StandardCharsets.UTF_8)));
                     producer.commitTransaction();
                     shipped = next;
                     lastShipped = next;
@@ -104,7 +106,7 @@ public final class KafkaShipper implements AutoCloseable {
         }
     }
 
-    private KafkaProducer<String, String> producer() {
+    private KafkaProducer<String, byte[]> producer() {
         return new KafkaProducer<>(kafka.clientConfig(Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "culprit-collector-" + collectorId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -114,7 +116,7 @@ public final class KafkaShipper implements AutoCloseable {
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class)));
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
     /** The last spool offset this collector committed to Kafka (0 when it never shipped). */

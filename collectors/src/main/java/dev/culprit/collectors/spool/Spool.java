@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.tail.FilePosition;
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.zip.CRC32;
  * fsync'd before {@link #append} returns, so what a collector handed over survives SIGKILL and a
  * Kafka outage; the shipper releases entries once Kafka has them.
  *
- * <p>Layout: {@code segment-<first offset>.log} files of {@code [length][crc32][json]} records,
+ * <p>Layout: {@code segment-<first offset>.log} files of {@code [length][crc32][entry]} records
+ * (an entry's layout is {@link SpoolEntry}'s),
  * plus {@code positions.json}, the tailers' file positions as of the last released segment.
  * A torn last record (a crash mid-write) fails its checksum and is cut off at open.
  */
@@ -101,7 +103,7 @@ public final class Spool implements BatchSink, AutoCloseable {
      */
     public synchronized boolean append(SpoolEntry entry) {
         try {
-            byte[] payload = JSON.writeValueAsBytes(entry);
+            byte[] payload = entry.toBytes();
             if (bytesUsed() + payload.length + 8 > maxBytes) {
                 return false;
             }
@@ -132,7 +134,7 @@ public final class Spool implements BatchSink, AutoCloseable {
 
     @Override
     public boolean write(List<Event> events, Map<String, FilePosition> newPositions) {
-        return append(new SpoolEntry(events.stream().map(SpooledRecord::of).toList(), newPositions));
+        return append(new SpoolEntry(events.stream().map(EncodedEvent::of).toList(), newPositions));
     }
 
     /** Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first. */
@@ -163,7 +165,7 @@ public final class Spool implements BatchSink, AutoCloseable {
                         ByteBuffer payload = ByteBuffer.allocate(length);
                         ch.read(payload, pos + 8);
                         pos += 8 + length;
-                        reads.add(new Read(JSON.readValue(payload.array(), SpoolEntry.class), segment.getKey() + pos));
+                        reads.add(new Read(SpoolEntry.fromBytes(payload.array()), segment.getKey() + pos));
                     }
                     offset = segment.getKey() + pos;
                 }
@@ -253,7 +255,7 @@ public final class Spool implements BatchSink, AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     break;
                 }
-                each.accept(JSON.readValue(payload.array(), SpoolEntry.class));
+                each.accept(SpoolEntry.fromBytes(payload.array()));
                 pos += 8 + length;
             }
             return pos;

@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.events.CpuSample;
+import dev.culprit.events.EncodedEvent;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.Topics;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,10 +24,45 @@ class SpoolTest {
     @TempDir
     Path dir;
 
+    private static CpuSample cpu(int seq) {
+        return new CpuSample("web1", "proc", seq, 1, 1000, 1, 0, 1, 1, 0, 97, null, null, null);
+    }
+
     private static SpoolEntry entry(int seq, long offset) {
-        return new SpoolEntry(
-                List.of(SpooledRecord.of(new CpuSample("web1", "proc", seq, 1, 1000, 1, 0, 1, 1, 0, 97, null, null, null))),
-                Map.of("mail.log", new FilePosition(42, offset)));
+        return new SpoolEntry(List.of(EncodedEvent.of(cpu(seq))), Map.of("mail.log", new FilePosition(42, offset)));
+    }
+
+    @Test
+    void aSpooledRecordIsTheEventsOwnEncodingAndDecodesBackToTheEvent() throws Exception {
+        CpuSample sample = cpu(7);
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.write(List.of(sample), Map.of());
+            EncodedEvent spooled = spool.read(0, 10, 0).get(0).entry().records().get(0);
+
+            assertThat(spooled.topic()).isEqualTo(Topics.CPU);
+            assertThat(spooled.host()).isEqualTo("web1");
+            assertThat(spooled.ts()).isEqualTo(7L);
+            assertThat(spooled.value()).isEqualTo(EventCodec.encode(sample));
+            assertThat(spooled.decode()).isEqualTo(sample);
+        }
+    }
+
+    @Test
+    void aSpoolLeftByAnOlderCulpritStillShipsAfterAnUpgrade() throws Exception {
+        // the layout before records were binary: a JSON entry holding each event's JSON as a string
+        String older = "{\"records\":[{\"topic\":\"culprit.cpu\",\"key\":\"web1\",\"ts\":7,\"value\":"
+                + EventCodec.mapper().writeValueAsString(EventCodec.encodeToString(cpu(7)))
+                + "}],\"positions\":{\"mail.log\":{\"inode\":42,\"offset\":300}}}";
+        byte[] payload = older.getBytes(StandardCharsets.UTF_8);
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        ByteBuffer record = ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+        Files.write(dir.resolve(String.format("segment-%020d.log", 0)), record.array());
+
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 300));
+            assertThat(spool.read(0, 10, 0).get(0).entry().records()).extracting(EncodedEvent::decode).containsExactly(cpu(7));
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.culprit.jobs.serde;
 
 import dev.culprit.events.DeadLetter;
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
 import dev.culprit.events.EventFormatException;
@@ -13,25 +14,29 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Turns a Kafka record into the event its topic carries. A record that is not a valid event
- * does not stop the job: it comes out as a {@link DeadLetter} naming topic, offset and reason.
+ * Turns a Kafka record into the event its topic carries, keeping the bytes it came as. A record
+ * that is not a valid event does not stop the job: it comes out as a {@link DeadLetter} naming
+ * topic, offset and reason.
  */
-public final class EventDeserializer implements KafkaRecordDeserializationSchema<Event> {
+public final class EventDeserializer implements KafkaRecordDeserializationSchema<ReceivedEvent> {
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Event> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ReceivedEvent> out) {
+        byte[] value = record.value() == null ? new byte[0] : record.value();
+        Event event;
         try {
-            out.collect(EventCodec.decode(record.value(), Topics.typeOf(record.topic())));
+            event = EventCodec.decode(value, Topics.typeOf(record.topic()));
         } catch (EventFormatException | IllegalArgumentException e) {
-            String raw = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
             String host = record.key() == null ? "unknown" : new String(record.key(), StandardCharsets.UTF_8);
-            out.collect(new DeadLetter(host, "stream-jobs", record.timestamp(), Schema.VERSION,
-                    record.topic() + "-" + record.partition(), record.offset(), e.getMessage(), raw));
+            event = new DeadLetter(host, "stream-jobs", record.timestamp(), Schema.VERSION,
+                    record.topic() + "-" + record.partition(), record.offset(), e.getMessage(),
+                    new String(value, StandardCharsets.UTF_8));
         }
+        out.collect(new ReceivedEvent(event, new EncodedEvent(record.topic(), event.host(), event.ts(), value)));
     }
 
     @Override
-    public TypeInformation<Event> getProducedType() {
-        return JsonTypeInfo.of(Event.class);
+    public TypeInformation<ReceivedEvent> getProducedType() {
+        return JsonTypeInfo.of(ReceivedEvent.class);
     }
 }

@@ -1,6 +1,6 @@
 package dev.culprit.jobs.sinks;
 
-import dev.culprit.events.Event;
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.RawEventStore;
@@ -16,13 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps every host event in H2 ({@link RawEventStore}) so that {@code culprit capture} can cut any
+ * Keeps every host event in H2 ({@link RawEventStore}), as the bytes it arrived in, so that {@code culprit capture} can cut any
  * stretch of the last days into an archive. Host events are many (thousands a second under
  * attack), so they are written in batches: when a batch is full, on Flink's flush (checkpoint,
  * end of input) and at the latest {@code maxDelay} after the oldest buffered event arrived.
  * Rows older than the retention are deleted when the writer starts and then once an hour.
  */
-public final class RawEventSink implements Sink<Event> {
+public final class RawEventSink implements Sink<EncodedEvent> {
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
 
@@ -52,17 +52,17 @@ public final class RawEventSink implements Sink<Event> {
     }
 
     @Override
-    public SinkWriter<Event> createWriter(WriterInitContext context) {
+    public SinkWriter<EncodedEvent> createWriter(WriterInitContext context) {
         // every parallel writer shares the one table; one of them deleting old rows is enough
         boolean keepsRetention = context.getTaskInfo().getIndexOfThisSubtask() == 0;
         return new Writer(new RawEventStore(Database.at(database)), context.getProcessingTimeService(), keepsRetention);
     }
 
-    private final class Writer implements SinkWriter<Event> {
+    private final class Writer implements SinkWriter<EncodedEvent> {
         private final RawEventStore store;
         private final ProcessingTimeService time;
         private final boolean keepsRetention;
-        private final List<Event> buffer = new ArrayList<>();
+        private final List<EncodedEvent> buffer = new ArrayList<>();
         private boolean timerPending;
         private long nextRetentionAt;
 
@@ -74,7 +74,7 @@ public final class RawEventSink implements Sink<Event> {
         }
 
         @Override
-        public void write(Event event, Context context) {
+        public void write(EncodedEvent event, Context context) {
             buffer.add(event);
             if (buffer.size() >= batchSize) {
                 writeBuffer();
@@ -102,7 +102,7 @@ public final class RawEventSink implements Sink<Event> {
 
         private void writeBuffer() {
             if (!buffer.isEmpty()) {
-                store.save(buffer);
+                store.saveEncoded(buffer);
                 buffer.clear();
             }
             applyRetention();

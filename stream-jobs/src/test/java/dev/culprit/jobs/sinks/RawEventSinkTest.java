@@ -3,6 +3,7 @@ package dev.culprit.jobs.sinks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.events.CpuSample;
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.PhpMail;
 import dev.culprit.jobs.serde.JsonTypeInfo;
@@ -60,8 +61,8 @@ class RawEventSinkTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         // keyed by host as Kafka partitions them, so each host's events reach one writer
-        env.fromData(JsonTypeInfo.of(Event.class), events.toArray(Event[]::new))
-                .keyBy(Event::host, Types.STRING)
+        env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
+                .keyBy(EncodedEvent::host, Types.STRING)
                 .sinkTo(sink);
         env.execute("raw-event-sink-test");
     }
@@ -105,6 +106,7 @@ class RawEventSinkTest {
         env.setParallelism(1);
         env.fromData(JsonTypeInfo.of(Event.class), withLast.toArray(Event[]::new))
                 .map(new HoldLastUntilStored(url, events.size()), JsonTypeInfo.of(Event.class))
+                .map(EncodedEvent::of, JsonTypeInfo.of(EncodedEvent.class))
                 // its own task: the held-up map must not hold up the sink's timer
                 .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION, 10_000)).disableChaining();
         env.execute("raw-event-sink-quiet-test");

@@ -4,6 +4,7 @@ import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.LogKind;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
+import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.EventArchive;
 import java.nio.file.Path;
@@ -112,27 +113,34 @@ public final class CollectCommand implements Callable<Integer> {
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
-        EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out);
         try (StopSignal stop = StopSignal.install("culprit-collect");
-             Collector collector = archive == null
+             EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out)) {
+            Collector collector = archive == null
                 ? Collector.start(collectors, dataDir, kafka, Clock.systemUTC())
                 : Collector.startInto(collectors, (events, positions) -> {
                     synchronized (archive) {
                         events.forEach(archive::write);
                     }
                     return true;
-                }, Clock.systemUTC())) {
-            err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
-                    + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
-            stop.await(duration);
+                }, Clock.systemUTC());
+            try {
+                err.println("culprit: collecting as '" + Collector.hostName(collectors) + "' into " + (archive == null ? kafka : out)
+                        + (duration == null ? "; Ctrl-C to stop." : " for " + duration.toSeconds() + " s."));
+                stop.await(duration);
+            } finally {
+                collector.close(); // before the summary: closing gives Kafka a last moment to take the spool
+            }
             // Unparseable input went to culprit.deadletter; for proc, dropped counts process figures above the disks' bound too.
             collector.counters().forEach((source, counters) -> err.println("culprit: " + counters.summary(source)));
             if (archive == null) {
                 err.printf("culprit: %d record(s) shipped%n", collector.shippedRecords());
-            }
-        } finally {
-            if (archive != null) {
-                archive.close();
+                KafkaShipper.Backlog left = collector.leftInSpool();
+                if (left.records() > 0) {
+                    err.println("culprit: " + (left.exact() ? "" : "up to ") + left.records() + " record(s) wait in the spool "
+                            + Collector.spoolDirectory(dataDir) + (left.exact() ? ": " + kafka + " did not take them in time"
+                            : ": " + kafka + " was not reached, so what an earlier run shipped is not known")
+                            + "; they ship on the next start");
+                }
             }
         }
         return 0;

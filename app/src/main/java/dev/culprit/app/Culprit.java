@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Names the culprit when a Linux web host goes slow or noisy: the process and disk "
                 + "behind I/O wait, the clients behind a DoS burst, the script behind a mail flood.",
         subcommands = {DemoCommand.class, CollectCommand.class, RunCommand.class, RulesCommand.class, QueryCommand.class,
-                ConsoleCommand.class, CaptureCommand.class, ReplayCommand.class, BenchCommand.class,
+                ConsoleCommand.class, CaptureCommand.class, ReplayCommand.class, DeadLettersCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Culprit {
 

@@ -3,11 +3,13 @@ package dev.culprit.app;
 import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.config.CollectorConfig;
 import dev.culprit.collectors.config.ConfigLoader;
+import dev.culprit.events.Event;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,19 +101,43 @@ public final class DemoCommand implements Callable<Integer> {
 
         err.println("culprit: starting embedded runtime in " + dataDir.toAbsolutePath() + " ...");
         long t0 = System.nanoTime();
-        try (StopSignal stop = StopSignal.install("culprit-demo");
-             EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             WebhookAlerts webhookOutlet = detection.webhookOutlet();
-             Pipeline pipeline = Pipeline.start(runtime, collectors, rules, detection.keepEvents, System.out, System.console() != null,
-                     DetectionOptions.outlets(webhookOutlet),
-                     scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : List.of())) {
-            err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
-                    (System.nanoTime() - t0) / 1e9, runtime.kafka().bootstrapServers(), dataDir.resolve("culprit.mv.db"),
-                    collectors.sources().proc().root(), hostName, duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
-            stop.await(duration);
-            err.println("culprit: stopping ...");
-            long alerts = pipeline.alertsPrinted();
-            err.println("culprit: " + alerts + " alert(s) shown; history in " + dataDir.resolve("culprit.mv.db"));
+        List<Event> replay = scenarios ? DemoScenarios.endingAt(System.currentTimeMillis() - SCENARIOS_END_BEFORE_NOW_MS) : List.of();
+        try (StopSignal stop = StopSignal.install("culprit-demo")) {
+            WebhookAlerts webhook = detection.webhookOutlet();
+            try {
+                try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir)) {
+                    Pipeline pipeline = Pipeline.start(runtime, collectors, rules, detection.keepEvents, System.out,
+                            System.console() != null, DetectionOptions.outlets(webhook), replay);
+                    try {
+                        err.printf("culprit: up in %.1f s — Kafka %s, H2 %s; watching %s as '%s'. %s%n",
+                                (System.nanoTime() - t0) / 1e9, runtime.kafka().bootstrapServers(), dataDir.resolve("culprit.mv.db"),
+                                collectors.sources().proc().root(), TerminalText.printable(hostName),
+                                duration == null ? "Ctrl-C to stop." : "Stopping after " + duration.toSeconds() + " s.");
+                        if (scenarios) {
+                            err.println("culprit: first, " + DemoScenarios.NAMES.size() + " incidents recorded on a Debian 12 host replay ("
+                                    + replay.stream().map(Event::host).distinct().collect(Collectors.joining(", ")) + "), moved in time to have ended "
+                                    + SCENARIOS_END_BEFORE_NOW_MS / 60_000 + " min ago: their alerts come marked "
+                                    + ReplayedAlerts.MARK + ", in time order, once each has resolved (within a minute)");
+                        }
+                        if (iowaitThreshold == null) {
+                            err.println("culprit: " + (scenarios ? "then " : "") + "this machine's own alerts show only when it is "
+                                    + "stalled; --iowait-threshold 0 makes it so, for one within about 10 s");
+                        }
+                        stop.await(duration);
+                        err.println("culprit: stopping ...");
+                    } finally {
+                        pipeline.close();
+                    }
+                    long replayed = pipeline.replayedAlertsPrinted();
+                    err.println("culprit: " + pipeline.alertsPrinted() + " alert(s) shown"
+                            + (replayed == 0 ? "" : " (" + replayed + " replayed)") + "; history in " + dataDir.resolve("culprit.mv.db"));
+                }
+            } finally {
+                if (webhook != null) {
+                    webhook.close();
+                    err.println("culprit: " + webhook.summary());
+                }
+            }
         }
         return 0;
     }

@@ -64,12 +64,18 @@ final class OneShotRead {
         }
     }
 
-    /** A source to read, and what the summary calls it: the path it reads, or its name in the config. */
-    private record Found(String what, Source source) {
+    /**
+     * A source to read, and what the summary calls it: the path it reads, or its name in the config;
+     * for a log file, the file and the kind it is read as (else null).
+     */
+    private record Found(String what, Source source, Path log, LogKind kind) {
         Found(Path path, Source source) {
-            this(path.toString(), source);
+            this(path.toString(), source, null, null);
         }
     }
+
+    /** How the sources read: how many to their end, and one warning per log most of whose lines did not parse. */
+    private record Outcome(int read, List<String> mostlyUnparseable) {}
 
     /**
      * @param configured whether a config file was given: without PATHs its sources are read
@@ -92,7 +98,7 @@ final class OneShotRead {
         }
         if (paths.isEmpty()) {
             SourceRegistry.configured(config, new SourceRegistry.Context(host, Clock.systemUTC(), Map.of()))
-                    .forEach(source -> sources.add(new Found(source.name(), source)));
+                    .forEach(source -> sources.add(new Found(source.name(), source, null, null)));
         }
         if (sources.isEmpty()) {
             skipped.forEach(s -> err.println("culprit: skipped " + s.what() + ": " + s.reason()));
@@ -101,49 +107,89 @@ final class OneShotRead {
             return Culprit.EXIT_USAGE;
         }
         if (out != null) {
+            Outcome outcome;
             try (EventArchive.Writer archive = new EventArchive.Writer(out)) {
-                int read = readAll(sources, skipped, (events, positions) -> {
+                outcome = readAll(sources, skipped, (events, positions) -> {
                     events.forEach(archive::write);
                     return true;
                 });
-                if (read == 0) {
+                if (outcome.read() == 0) {
                     return Culprit.EXIT_USAGE;
                 }
-                err.printf("culprit: %d event(s) from %d source(s) written to %s%n", archive.written(), read, out);
+                err.printf("culprit: %d event(s) from %d source(s) written to %s%n", archive.written(), outcome.read(), out);
             }
-            return 0;
+            return misread(outcome, "culprit deadletters " + out);
         }
         // Its own spool: a one-shot read must not disturb a live collector's positions.
         Path spoolDir = dataDir.resolve("spool-once-" + ProcessHandle.current().pid());
         try (Spool spool = Spool.open(spoolDir, Long.MAX_VALUE);
              KafkaShipper shipper = new KafkaShipper(spool, kafka, host + "-once-" + ProcessHandle.current().pid()).start()) {
-            int read = readAll(sources, skipped, spool);
-            if (read == 0) {
+            Outcome outcome = readAll(sources, skipped, spool);
+            if (outcome.read() == 0) {
                 return Culprit.EXIT_USAGE;
             }
             boolean shipped = shipper.awaitShipped(Duration.ofMinutes(5));
-            err.printf("culprit: %d record(s) from %d source(s) published to %s%n", shipper.shippedRecords(), read, kafka);
+            err.printf("culprit: %d record(s) from %d source(s) published to %s%n", shipper.shippedRecords(), outcome.read(), kafka);
             if (!shipped) {
                 err.println("culprit: Kafka did not take everything within 5 minutes; the rest stays in " + spoolDir);
                 return Culprit.EXIT_RUNTIME;
             }
+            return misread(outcome, "culprit deadletters, on the pipeline's data directory,");
         }
-        return 0;
+    }
+
+    /**
+     * A log most of whose lines did not parse was read as the wrong kind, or is no log of ours: that
+     * is said, and the read fails (exit 1), though what did parse and the dead letters were kept.
+     */
+    private int misread(Outcome outcome, String deadLettersCommand) {
+        if (outcome.mostlyUnparseable().isEmpty()) {
+            return 0;
+        }
+        outcome.mostlyUnparseable().forEach(warning -> err.println("culprit collect --once: " + warning));
+        err.println("culprit collect --once: " + deadLettersCommand + " shows the lines that did not parse, with file, offset and reason");
+        return Culprit.EXIT_RUNTIME;
+    }
+
+    /** Why a log most of whose lines did not parse as {@code kind} did not, and what to do about it. */
+    private String mostlyUnparseable(Found found, long unparseable, long read) {
+        String what = found.log() + ": " + unparseable + " of " + read + " line(s) are not " + article(found.kind()) + " log's";
+        Optional<LogKind> fits;
+        try {
+            fits = LogKind.detect(found.log());
+        } catch (IOException e) {
+            fits = Optional.empty();
+        }
+        if (fits.isPresent() && fits.get() != found.kind()) {
+            return what + "; it looks like " + article(fits.get()) + " log: pass --kind " + fits.get().label()
+                    + (forcedKind == null ? "" : " or leave --kind out");
+        }
+        return what + (forcedKind == null ? "; it holds a few such lines among many others: is it the log you meant?"
+                : "; no kind Culprit reads fits it better");
+    }
+
+    private static String article(LogKind kind) {
+        return (kind == LogKind.EVASIVE || kind == LogKind.ACCESS ? "an " : "a ") + kind.label();
     }
 
     /**
      * Reads every source to its end, then prints one line per source from its counters and one
-     * per path skipped. Returns how many sources were read to their end.
+     * per path skipped.
      */
-    private int readAll(List<Found> sources, List<Skipped> skipped, BatchSink sink) throws IOException {
+    private Outcome readAll(List<Found> sources, List<Skipped> skipped, BatchSink sink) throws IOException {
         int read = 0;
         List<String> summary = new ArrayList<>();
+        List<String> mostlyUnparseable = new ArrayList<>();
         for (Found found : sources) {
             Source source = found.source();
             try (source) {
                 source.readToEnd(sink);
                 read++;
-                summary.add(source.counters().summary(found.what()));
+                var counters = source.counters();
+                summary.add(counters.summary(found.what()));
+                if (found.log() != null && counters.unparseable() * 2 > counters.read()) {
+                    mostlyUnparseable.add(mostlyUnparseable(found, counters.unparseable(), counters.read()));
+                }
             } catch (IOException | RuntimeException e) {
                 // A file that fails half-way (a truncated .gz) keeps what it gave; the rest goes on.
                 String reason = Source.describe(e);
@@ -156,7 +202,7 @@ final class OneShotRead {
         if (read == 0) {
             err.println("culprit collect --once: nothing could be read");
         }
-        return read;
+        return new Outcome(read, mostlyUnparseable);
     }
 
     /** Adds what {@code path} holds to {@code sources}, or says in {@code skipped} why it is left out. */
@@ -190,7 +236,7 @@ final class OneShotRead {
                 if (kind.isEmpty()) {
                     skipped.add(new Skipped(path, Files.size(path) == 0 ? "empty" : LogKind.notRecognised()));
                 } else {
-                    sources.add(new Found(path, kind.get().saved(path, config, host, Clock.systemUTC())));
+                    sources.add(new Found(path.toString(), kind.get().saved(path, config, host, Clock.systemUTC()), path, kind.get()));
                 }
             }
         } catch (AccessDeniedException e) {

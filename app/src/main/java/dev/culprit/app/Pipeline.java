@@ -2,6 +2,7 @@ package dev.culprit.app;
 
 import dev.culprit.collectors.Collector;
 import dev.culprit.collectors.config.CollectorConfig;
+import dev.culprit.collectors.spool.KafkaShipper;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
@@ -14,15 +15,17 @@ import dev.culprit.jobs.sinks.RawEventSink;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.IncidentStore;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -34,43 +37,69 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The live path on one host: collectors publish to the runtime's Kafka, the detection job reads
  * it and writes alerts to Kafka and H2 and hands them to the console and webhook in this JVM.
- * Closing stops the pieces in the order that loses nothing: collectors first, then the job, then
- * the outlets.
+ * Beside the job, the dead letters on Kafka are kept in H2 and every rule push is said on the
+ * console. Closing stops the pieces in the order that loses nothing: collectors first, then the
+ * job, then the outlets.
  */
 public final class Pipeline implements AutoCloseable {
+
+    /**
+     * Replayed alerts are held for their time order until every replayed incident has ended; should
+     * one never end (rules that keep it open), they are shown after this long anyway.
+     */
+    static final Duration REPLAY_HELD_AT_MOST = Duration.ofSeconds(60);
 
     private final Collector collector;
     private final JobClient job;
     private final InProcessAlerts outlets;
-    private final ExecutorService delivery;
+    private final ScheduledExecutorService delivery;
     private final ConsoleAlerts console;
+    private final ReplayedAlerts replayed;
+    private final DeadLetterKeeper deadLetters;
+    private final RuleUpdateNotices ruleUpdates;
+    private final Path spool;
 
-    private Pipeline(Collector collector, JobClient job, InProcessAlerts outlets, ExecutorService delivery, ConsoleAlerts console) {
+    private Pipeline(Collector collector, JobClient job, InProcessAlerts outlets, ScheduledExecutorService delivery,
+                     ConsoleAlerts console, ReplayedAlerts replayed, DeadLetterKeeper deadLetters, RuleUpdateNotices ruleUpdates,
+                     Path spool) {
         this.collector = collector;
         this.job = job;
         this.outlets = outlets;
         this.delivery = delivery;
         this.console = console;
+        this.replayed = replayed;
+        this.deadLetters = deadLetters;
+        this.ruleUpdates = ruleUpdates;
+        this.spool = spool;
     }
 
     /**
      * Starts the job, the alert outlets and this host's collectors ({@code collectors} null: none, the
-     * events come from collectors elsewhere); {@code outlets} are extra (a webhook).
+     * events come from collectors elsewhere); {@code outlets} are extra (a webhook). {@code playFirst}
+     * goes in before the collectors start; its hosts' alerts are shown as replays ({@link ReplayedAlerts}).
+     * Notices (a rule push, new dead letters) go to standard error.
      */
     public static Pipeline start(PipelineRuntime runtime, CollectorConfig collectors, RuleSet rules,
                                  Duration keepEvents, PrintStream alertsOut, boolean colour, List<Consumer<Alert>> outlets,
                                  List<Event> playFirst) throws Exception {
         KafkaAccess kafka = runtime.kafka();
+        Consumer<String> notices = line -> System.err.println("culprit: " + line);
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
+        ReplayedAlerts replayed = playFirst.isEmpty() ? null
+                : new ReplayedAlerts(playFirst.stream().map(Event::host).collect(Collectors.toSet()), console, alertsOut);
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
-        all.add(0, console);
+        all.add(0, replayed == null ? console : replayed);
         // The job runs in this JVM: its alerts reach the console and webhook directly; the alerts topic is for others.
         // One thread of their own delivers them, so a terminal that is not read never holds up detection.
-        ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
+        ScheduledThreadPoolExecutor delivery = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "culprit-alert-outlets");
             t.setDaemon(true);
             return t;
         });
+        delivery.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // at close the replay is released at once
+        if (replayed != null) {
+            delivery.schedule(replayed::release, REPLAY_HELD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS);
+        }
         InProcessAlerts toOutlets = new InProcessAlerts(List.of(alert -> delivery.execute(() -> all.forEach(o -> o.accept(alert)))));
         if (runtime.savedState().latest().isEmpty()) {
             reconcile(runtime);
@@ -84,11 +113,14 @@ public final class Pipeline implements AutoCloseable {
                 KafkaEndpoints.ruleUpdates(kafka, "culprit-detection"),
                 new RawEventSink(runtime.database().access(), keepEvents))
                 .build(env);
+        RuleUpdateNotices ruleUpdates = RuleUpdateNotices.start(kafka, rules, notices);
         JobClient job = env.executeAsync("culprit-detection");
+        DeadLetterKeeper deadLetters = DeadLetterKeeper.start(kafka, runtime.database(), keepEvents, notices);
         publish(kafka, playFirst);
         Collector collector = collectors == null ? null
                 : Collector.start(collectors, runtime.dataDir(), kafka, Clock.systemUTC());
-        return new Pipeline(collector, job, toOutlets, delivery, console);
+        return new Pipeline(collector, job, toOutlets, delivery, console, replayed, deadLetters, ruleUpdates,
+                Collector.spoolDirectory(runtime.dataDir()));
     }
 
     /**
@@ -123,17 +155,32 @@ public final class Pipeline implements AutoCloseable {
         return console.printed();
     }
 
+    /** Of {@link #alertsPrinted}, those of replayed events. */
+    public long replayedAlertsPrinted() {
+        return replayed == null ? 0 : replayed.shown();
+    }
+
     @Override
     public void close() throws Exception {
         if (collector != null) {
             collector.close();
+            KafkaShipper.Backlog left = collector.leftInSpool();
+            if (left.records() > 0) {
+                System.err.println("culprit: " + (left.exact() ? "" : "up to ") + left.records() + " record(s) wait in the spool "
+                        + spool + "; they ship on the next start");
+            }
         }
         try {
             job.cancel().get();
         } catch (Exception e) {
             // the job may already have failed; Flink reported its cause
         }
+        ruleUpdates.close();
+        deadLetters.close();
         outlets.close();
+        if (replayed != null) {
+            delivery.execute(replayed::release); // a replay cut short by the stop is still shown, in order
+        }
         delivery.shutdown();
         delivery.awaitTermination(5, TimeUnit.SECONDS);
     }

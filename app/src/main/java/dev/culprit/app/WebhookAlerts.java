@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.culprit.events.Alert;
 import dev.culprit.events.Culprit;
 import dev.culprit.events.EventCodec;
+import dev.culprit.events.text.Durations;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts alerts to a webhook from its own thread, with retries, so a slow or dead receiver never
- * holds up detection. When its queue is full the oldest waiting alert gives way, and is counted.
+ * holds up detection. When its queue is full the oldest waiting alert gives way. No alert is lost
+ * in silence: the first one that is not delivered is warned about at once, later ones every
+ * {@code warnEvery} (a minute), each named by state, kind, severity, host and incident, and
+ * {@link #summary()} gives the whole count at exit.
  */
 public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
 
@@ -37,25 +43,41 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAlerts.class);
     private static final int QUEUE = 1_000;
     private static final int ATTEMPTS = 5;
+    /** How many lost alerts a warning or the summary names; the rest are counted. */
+    private static final int NAMED = 5;
+    /** A healthy receiver gets this long at exit to take what is still queued. */
+    private static final Duration DRAIN_AT_EXIT = Duration.ofSeconds(10);
 
     private final URI url;
     private final Format format;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
     private final Duration firstBackoff;
+    private final Duration warnEvery;
+    private final Consumer<String> warnings;
     private final Thread sender;
     private volatile boolean running = true;
+    /** Whether the last attempt failed: then exit does not wait for a receiver that is not there. */
+    private volatile boolean receiverFailing;
+
+    /** Alerts given up on: how many, the first few named for the summary, and those not yet warned of. */
+    private long lostCount;
+    private final List<String> firstLost = new ArrayList<>();
+    private long freshCount;
+    private final List<String> freshLost = new ArrayList<>();
+    private long nextWarningNanos = System.nanoTime();
 
     public WebhookAlerts(URI url, Format format) {
-        this(url, format, Duration.ofSeconds(1));
+        this(url, format, Duration.ofSeconds(1), Duration.ofMinutes(1), LOG::warn);
     }
 
-    WebhookAlerts(URI url, Format format, Duration firstBackoff) {
+    WebhookAlerts(URI url, Format format, Duration firstBackoff, Duration warnEvery, Consumer<String> warnings) {
         this.url = url;
         this.format = format;
         this.firstBackoff = firstBackoff;
+        this.warnEvery = warnEvery;
+        this.warnings = warnings;
         this.sender = new Thread(this::send, "culprit-webhook");
         sender.setDaemon(true);
         sender.start();
@@ -64,8 +86,9 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     @Override
     public void accept(Alert alert) {
         while (!queue.offer(alert)) {
-            if (queue.poll() != null && failed.getAndIncrement() == 0) {
-                LOG.warn("webhook {} falls behind: dropping the oldest waiting alerts (counted)", url);
+            Alert oldest = queue.poll();
+            if (oldest != null) {
+                lose(oldest, "the receiver fell " + QUEUE + " alerts behind");
             }
         }
     }
@@ -74,9 +97,64 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
         return delivered.get();
     }
 
-    /** Alerts given up on: dropped from a full queue or refused on every attempt. */
-    public long failed() {
-        return failed.get();
+    /** Alerts given up on: dropped from a full queue, refused on every attempt, or still waiting at exit. */
+    public synchronized long undelivered() {
+        return lostCount;
+    }
+
+    /**
+     * For the exit summary: {@code webhook http://host:port: 3 alert(s) delivered, 2 not delivered: FIRING mail critical
+     * web1 (incident ...): HTTP 500 after 5 attempts; ...}. Call after {@link #close()}, which counts what was still waiting.
+     */
+    public synchronized String summary() {
+        return "webhook " + receiver() + ": " + delivered.get() + " alert(s) delivered"
+                + (lostCount == 0 ? "" : ", " + lostCount + " not delivered: " + named(firstLost, lostCount));
+    }
+
+    /**
+     * The receiver without path, query or login: a webhook URL often carries its secret (Slack's,
+     * a token parameter), and these messages end up in logs.
+     */
+    private String receiver() {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
+    }
+
+    private synchronized void lose(Alert alert, String why) {
+        var incident = alert.incident();
+        String named = alert.state().name() + " " + EventCodec.mapper().convertValue(incident.kind(), String.class) + " "
+                + EventCodec.mapper().convertValue(incident.severity(), String.class) + " "
+                + TerminalText.printable(incident.host()) + " (incident " + TerminalText.printable(incident.id()) + "): "
+                + TerminalText.printable(why);
+        lostCount++;
+        freshCount++;
+        if (firstLost.size() < NAMED) {
+            firstLost.add(named);
+        }
+        if (freshLost.size() < NAMED) {
+            freshLost.add(named);
+        }
+        if (lostCount == 1) {
+            warnOfNewLosses(System.nanoTime()); // the first loss at once; later ones wait for the sender's next round
+        }
+    }
+
+    /** Warns of the losses not warned of yet, at most once per {@code warnEvery}. */
+    private synchronized void warnOfNewLosses(long now) {
+        if (freshCount == 0 || now - nextWarningNanos < 0) {
+            return;
+        }
+        boolean first = lostCount == freshCount;
+        warnings.accept("webhook " + receiver() + ": " + (first ? "" : freshCount + " more ") + "alert(s) not delivered"
+                + (first ? "" : " (" + lostCount + " in all)") + ": " + named(freshLost, freshCount)
+                + (first ? "; later losses are named every " + Durations.of(warnEvery.toMillis()) + " and counted at exit" : ""));
+        freshCount = 0;
+        freshLost.clear();
+        nextWarningNanos = now + warnEvery.toNanos();
+    }
+
+    private static String named(List<String> some, long of) {
+        String names = String.join("; ", some);
+        return of > some.size() ? names + "; and " + (of - some.size()) + " more" : names;
     }
 
     private void send() {
@@ -90,6 +168,7 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
             if (alert != null) {
                 deliver(alert);
             }
+            warnOfNewLosses(System.nanoTime());
         }
     }
 
@@ -101,34 +180,43 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
                 .build();
         Duration backoff = firstBackoff;
         String lastProblem = "";
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        int attempt = 1;
+        for (; attempt <= ATTEMPTS; attempt++) {
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() / 100 == 2) {
                     delivered.incrementAndGet();
+                    receiverFailing = false;
                     return;
                 }
+                receiverFailing = true;
                 lastProblem = "HTTP " + response.statusCode();
                 if (response.statusCode() / 100 == 4 && response.statusCode() != 429) {
                     break; // the receiver refuses this body; asking again will not change its mind
                 }
             } catch (java.io.IOException e) {
-                lastProblem = e.toString();
+                receiverFailing = true;
+                // the HTTP client's ConnectException says nothing more than its name
+                lastProblem = e instanceof java.net.ConnectException ? "cannot connect"
+                        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             } catch (InterruptedException e) {
+                lose(alert, "Culprit stopped while sending it");
                 Thread.currentThread().interrupt();
                 return;
+            }
+            if (attempt == ATTEMPTS) {
+                break;
             }
             try {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException e) {
+                lose(alert, "Culprit stopped while retrying it (" + lastProblem + ")");
                 Thread.currentThread().interrupt();
                 return;
             }
             backoff = backoff.multipliedBy(2);
         }
-        if (failed.getAndIncrement() == 0) {
-            LOG.warn("webhook {} did not take alert {} ({}); later failures are counted", url, alert.incident().id(), lastProblem);
-        }
+        lose(alert, lastProblem + " after " + Math.min(attempt, ATTEMPTS) + " attempt(s)");
     }
 
     String body(Alert alert) {
@@ -159,14 +247,21 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
         return body.toString();
     }
 
+    /** Gives a receiver that takes alerts a moment to take the rest; what is left is counted as not delivered. */
     @Override
     public void close() {
         running = false;
         try {
-            sender.join(10_000);
+            if (!receiverFailing) {
+                sender.join(DRAIN_AT_EXIT.toMillis());
+            }
+            sender.interrupt();
+            sender.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        sender.interrupt();
+        for (Alert alert; (alert = queue.poll()) != null; ) {
+            lose(alert, "still waiting when Culprit stopped");
+        }
     }
 }

@@ -27,6 +27,7 @@ class WebhookAlertsTest {
     private HttpServer server;
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGive = new AtomicInteger();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     private URI start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -57,7 +58,7 @@ class WebhookAlertsTest {
     @Test
     void aReceiverThatFailsTwiceStillGetsTheAlertOnce() throws Exception {
         failuresToGive.set(2);
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, Duration.ofMillis(10))) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
@@ -68,7 +69,7 @@ class WebhookAlertsTest {
 
     @Test
     void alertmanagerBodyCarriesLabelsAnnotationsAndTimes() throws Exception {
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, Duration.ofMillis(10))) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
         }
@@ -85,14 +86,59 @@ class WebhookAlertsTest {
     @Test
     void aDeadReceiverNeverHoldsUpTheCaller() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:9/hook"); // discard port: nothing listens
-        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofMillis(10))) {
+        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {
                 hook.accept(resolvedDos());
             }
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
-            await().atMost(Duration.ofSeconds(10)).until(() -> hook.failed() > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> hook.undelivered() > 0);
             assertThat(hook.delivered()).isZero();
         }
+    }
+
+    @Test
+    void everyAlertNotDeliveredIsNamedAtOnceThenEveryIntervalAndCountedAtExit() throws Exception {
+        // A receiver that refuses the body: no retry can help, so each alert is lost at once.
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(400, -1);
+            exchange.close();
+        });
+        server.start();
+        URI withSecretPath = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/services/T000/SECRET-TOKEN");
+        WebhookAlerts hook = new WebhookAlerts(withSecretPath, WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMillis(500), warnings::add);
+        try (hook) {
+            hook.accept(resolvedDos());
+            await().atMost(Duration.ofSeconds(5)).until(() -> warnings.size() == 1);
+            assertThat(warnings.get(0)).isEqualTo("webhook http://127.0.0.1:" + server.getAddress().getPort()
+                    + ": alert(s) not delivered: RESOLVED dos critical web1 (incident web1-dos-1000): HTTP 400 after 1 attempt(s); "
+                    + "later losses are named every 500ms and counted at exit");
+
+            hook.accept(resolvedDos());
+            hook.accept(resolvedDos());
+            await().atMost(Duration.ofSeconds(5)).until(() -> warnings.size() == 2);
+            assertThat(warnings.get(1)).startsWith("webhook http://127.0.0.1:" + server.getAddress().getPort()
+                    + ": 2 more alert(s) not delivered (3 in all): RESOLVED dos critical web1 (incident web1-dos-1000): HTTP 400");
+        }
+        assertThat(hook.summary()).isEqualTo("webhook http://127.0.0.1:" + server.getAddress().getPort()
+                + ": 0 alert(s) delivered, 3 not delivered: "
+                + "RESOLVED dos critical web1 (incident web1-dos-1000): HTTP 400 after 1 attempt(s); ".repeat(2)
+                + "RESOLVED dos critical web1 (incident web1-dos-1000): HTTP 400 after 1 attempt(s)");
+        assertThat(String.join("\n", warnings) + hook.summary()).doesNotContain("SECRET");
+    }
+
+    @Test
+    void alertsStillWaitingAtExitAreCountedNotForgotten() throws Exception {
+        URI nowhere = URI.create("http://127.0.0.1:9/hook");
+        WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofSeconds(30), Duration.ofMinutes(1), warnings::add);
+        try (hook) {
+            hook.accept(resolvedDos());
+            hook.accept(resolvedDos());
+        }
+        assertThat(hook.undelivered()).isEqualTo(2);
+        assertThat(hook.summary()).contains("0 alert(s) delivered, 2 not delivered")
+                .contains("Culprit stopped while retrying it").contains("still waiting when Culprit stopped");
     }
 }

@@ -25,6 +25,7 @@ public final class Collector implements AutoCloseable {
     private final LiveSchedule schedule;
     private final Spool spool;
     private final KafkaShipper shipper;
+    private KafkaShipper.Backlog leftInSpool = new KafkaShipper.Backlog(0, true);
 
     private Collector(CollectorConfig config, BatchSink sink, Map<String, FilePosition> resume, Clock clock,
                       Spool spool, KafkaShipper shipper) {
@@ -45,9 +46,14 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /** Where {@link #start} spools under a data directory. */
+    public static Path spoolDirectory(Path dataDir) {
+        return dataDir.resolve("spool");
+    }
+
     /** Starts every enabled source of {@code config}, spooling under {@code dataDir/spool} and shipping to Kafka. */
     public static Collector start(CollectorConfig config, Path dataDir, KafkaAccess kafka, Clock clock) {
-        Spool spool = Spool.open(dataDir.resolve("spool"), config.spool().maxBytes());
+        Spool spool = Spool.open(spoolDirectory(dataDir), config.spool().maxBytes());
         KafkaShipper shipper = new KafkaShipper(spool, kafka, hostName(config)).start();
         return new Collector(config, spool, spool.positions(), clock, spool, shipper);
     }
@@ -68,6 +74,11 @@ public final class Collector implements AutoCloseable {
         return shipper == null ? 0 : shipper.shippedRecords();
     }
 
+    /** After {@link #close()}: the records Kafka did not take in time, which stay in {@link #spoolDirectory} and ship on the next start. */
+    public KafkaShipper.Backlog leftInSpool() {
+        return leftInSpool;
+    }
+
     @Override
     public void close() throws Exception {
         schedule.close();
@@ -77,6 +88,7 @@ public final class Collector implements AutoCloseable {
         if (shipper != null) {
             shipper.awaitShipped(Duration.ofSeconds(5));
             shipper.close();
+            leftInSpool = shipper.backlog();
             spool.close();
         }
     }

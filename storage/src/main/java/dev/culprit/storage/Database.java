@@ -19,10 +19,18 @@ import java.util.List;
  */
 public final class Database {
 
-    /** Migrations in order; {@code V<n>__*.sql} brings the schema to version n. */
-    static final List<String> MIGRATIONS = List.of("V1__incidents.sql", "V2__raw_events.sql", "V3__incident_resolution.sql");
+    /**
+     * Migrations in order; {@code V<n>__*.sql} brings the schema to version n. The numbers rise but
+     * need not be consecutive: migrations written side by side take numbers that do not collide.
+     */
+    static final List<String> MIGRATIONS = List.of("V1__incidents.sql", "V2__raw_events.sql", "V3__incident_resolution.sql",
+            "V5__dead_letters.sql");
 
-    public static final int SCHEMA_VERSION = MIGRATIONS.size();
+    public static final int SCHEMA_VERSION = versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
+
+    private static int versionOf(String migration) {
+        return Integer.parseInt(migration.substring(1, migration.indexOf("__")));
+    }
 
     private final DatabaseAccess access;
 
@@ -99,8 +107,12 @@ public final class Database {
                         + ", newer than this Culprit understands (" + SCHEMA_VERSION + "): upgrade Culprit or use another --data-dir");
             }
             c.setAutoCommit(false);
-            for (int v = current + 1; v <= SCHEMA_VERSION; v++) {
-                for (String sql : statements(MIGRATIONS.get(v - 1))) {
+            for (String migration : MIGRATIONS) {
+                int v = versionOf(migration);
+                if (v <= current) {
+                    continue;
+                }
+                for (String sql : statements(migration)) {
                     st.execute(sql);
                 }
                 st.execute("INSERT INTO schema_version VALUES (" + v + ", " + System.currentTimeMillis() + ")");

@@ -42,11 +42,17 @@ public final class KafkaShipper implements AutoCloseable {
     private final AtomicLong shippedRecords = new AtomicLong();
     private final Thread thread;
     private volatile long lastShipped;
+    /**
+     * Whether it is known how far the spool has shipped: it is when the spool held nothing at start,
+     * or once Kafka said; until then what waits is counted from the spool's start, an upper bound.
+     */
+    private volatile boolean knowsShipped;
 
     public KafkaShipper(Spool spool, KafkaAccess kafka, String collectorId) {
         this.spool = spool;
         this.kafka = kafka;
         this.collectorId = collectorId;
+        this.knowsShipped = spool.bytesUsed() == 0;
         this.thread = new Thread(this::run, "culprit-shipper-" + collectorId);
         thread.setDaemon(true);
     }
@@ -68,6 +74,7 @@ public final class KafkaShipper implements AutoCloseable {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
                 long shipped = committedOffset();
                 lastShipped = shipped;
+                knowsShipped = true;
                 if (warned) {
                     LOG.warn("Kafka is reachable again at {}; shipping the spool from offset {}", kafka.bootstrapServers(), shipped);
                     warned = false;
@@ -151,15 +158,50 @@ public final class KafkaShipper implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops shipping. The shipper is let finish what it is doing rather than interrupted: a Kafka
+     * client interrupted mid-call logs its stack trace, and every call it makes is bounded by
+     * {@code max.block.ms} (5 s) anyway.
+     */
     @Override
     public void close() {
         running.set(false);
-        thread.interrupt();
         try {
             thread.join(10_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(2_000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** What is still in the spool, not yet in Kafka: it ships on the next start. */
+    public record Backlog(long records, boolean exact) {}
+
+    /**
+     * The records spooled and not shipped, counted after {@link #close()}. Exact when this run
+     * reached Kafka or started with an empty spool; otherwise an upper bound: what an earlier run
+     * shipped may still sit in a segment not yet released.
+     */
+    public Backlog backlog() {
+        long records = 0;
+        try {
+            for (long from = lastShipped; from < spool.end(); ) {
+                List<Spool.Read> reads = spool.read(from, BATCH_ENTRIES, 0);
+                if (reads.isEmpty()) {
+                    break;
+                }
+                for (Spool.Read read : reads) {
+                    records += read.entry().records().size();
+                }
+                from = reads.get(reads.size() - 1).next();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Backlog(records, knowsShipped);
     }
 
     /** Waits until everything spooled so far is in Kafka, or the timeout passes. */

@@ -45,6 +45,28 @@ class BurstTest {
     Path dataDir;
 
     @Test
+    void aBurstOfTheShippedIncidentsOnTwoHundredHostsIsStoredOnce() throws Exception {
+        // the shipped real incidents (every event kind a collector sends), as if 200 hosts had them at once
+        List<Event> scenarios = DemoScenarios.endingAt(System.currentTimeMillis() - Duration.ofMinutes(30).toMillis());
+        List<Event> burst = new ArrayList<>();
+        for (int h = 0; burst.size() < 50_000; h++) {
+            for (Event e : scenarios) {
+                var tree = (com.fasterxml.jackson.databind.node.ObjectNode) EventCodec.mapper().valueToTree(e);
+                tree.put("host", "web-" + h);
+                burst.add(EventCodec.decode(tree, e.getClass()));
+            }
+        }
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
+             Pipeline pipeline = Pipeline.start(runtime, null, RuleSet.DEFAULT, Duration.ofDays(7),
+                     new PrintStream(console, true, StandardCharsets.UTF_8), false, List.of(), List.of())) {
+            produce(runtime, burst);
+            assertThat(awaitRows(runtime, "SELECT COUNT(*) FROM raw_events", burst.size(), Duration.ofMinutes(3)))
+                    .as("raw events stored (each once)").isEqualTo(burst.size());
+        }
+    }
+
+    @Test
     void aBurstOfFiftyThousandEventsIsStoredOnceAndItsIncidentFoundWithoutKillingTheJob() throws Exception {
         long t0 = System.currentTimeMillis() - Duration.ofMinutes(10).toMillis();
         List<Event> burst = new ArrayList<>();

@@ -115,8 +115,9 @@ public final class CollectCommand implements Callable<Integer> {
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
-        EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out);
+        // The archive closes before the stop signal lets the JVM go on: else Ctrl-C leaves it cut short.
         try (StopSignal stop = StopSignal.install("culprit-collect");
+             EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out);
              Collector collector = archive == null
                 ? Collector.start(collectors, dataDir, kafka, Clock.systemUTC())
                 : Collector.startInto(collectors, (events, positions) -> {
@@ -132,10 +133,6 @@ public final class CollectCommand implements Callable<Integer> {
             collector.counters().forEach((source, counters) -> err.println("culprit: " + counters.summary(source)));
             if (archive == null) {
                 err.printf("culprit: %d record(s) shipped%n", collector.shippedRecords());
-            }
-        } finally {
-            if (archive != null) {
-                archive.close();
             }
         }
         return 0;

@@ -94,7 +94,8 @@ record SearchOrder(Map<String, String> environment, Path systemDirectory, Path w
     CollectorConfig loadCollectorConfig(Path option, PrintWriter err, String withoutOne) {
         Found found = collectorConfig(option);
         if (found == null) {
-            err.println("culprit: collector config: none (looked at " + configPlaces() + "); " + withoutOne);
+            err.println("culprit: collector config: none (--config, $" + CONFIG_VARIABLE + ", " + systemDirectory + "/, ./): "
+                    + withoutOne);
             return new CollectorConfig(null, null, null, null);
         }
         err.println("culprit: collector config: " + found.shown());
@@ -109,7 +110,7 @@ record SearchOrder(Map<String, String> environment, Path systemDirectory, Path w
     RuleSet loadRules(Path option, PrintWriter err) {
         Found found = rulesDirectory(option);
         if (found == null) {
-            err.println("culprit: rules: built in, the shipped defaults (none at --rules, $" + RULES_VARIABLE + ", "
+            err.println("culprit: rules: built in (none at --rules, $" + RULES_VARIABLE + ", "
                     + systemDirectory.resolve(RULES_DIRECTORY) + ")");
             return RuleSet.DEFAULT;
         }

@@ -127,6 +127,17 @@ class UsageMistakesTest {
     }
 
     @Test
+    void collectOnceOnADirectoryWithNothingItReadsNamesTheDirectory() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("copied-logs"));
+
+        int exit = culprit("collect", "--once", "--out", dir.resolve("x.gz").toString(), empty.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(mistakes()).containsExactly("culprit collect --once: nothing to read in " + empty
+                + ": no log, /proc capture, saved status page or DOSLogDir copy there");
+    }
+
+    @Test
     void collectWithAConfigThatIsADirectoryNamesIt() {
         int exit = culprit("collect", "--once", "--config", dir.toString(), "--out", dir.resolve("x.gz").toString(),
                 MAIL_LOG.toString());

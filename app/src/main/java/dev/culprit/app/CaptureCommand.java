@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code culprit capture}: a stretch of the stored raw events, written as a capture archive for replay. */
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = {
-            "Writes the host events the pipeline stored (the last 7 days) to a capture archive for `culprit replay`:",
+            "Writes the host events the pipeline stored (the last 7 days) to a capture archive for `culprit replay`.",
+            "",
             "  culprit capture --from 2h --host web1 --out web1.culprit.gz",
             "  culprit capture --incident web1-iowait-1795000000000 --out stall.culprit.gz",
             "",

@@ -41,7 +41,8 @@ public final class CollectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Collector config (YAML); required unless --once PATH... (then it only sets host, time zones "
+            description = "Collector config (YAML; default: $CULPRIT_CONFIG, else /etc/culprit/collector.yaml, else "
+                    + "./collector.yaml); required unless --once PATH... (then it only sets host, time zones "
                     + "and the proc settings).")
     Path config;
 
@@ -83,16 +84,18 @@ public final class CollectCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var err = spec.commandLine().getErr();
-        if (!once && (config == null || !paths.isEmpty())) {
-            err.println("culprit collect: " + (config == null ? "--config FILE is required (or --once PATH...)"
-                    : "PATH arguments go with --once"));
+        SearchOrder search = SearchOrder.of(spec);
+        boolean configured = search.collectorConfig(config) != null;
+        if (!once && (!configured || !paths.isEmpty())) {
+            err.println("culprit collect: " + (!configured ? "no collector config (looked at " + search.configPlaces()
+                    + "): give --config FILE (or --once PATH...)" : "PATH arguments go with --once"));
             return Culprit.EXIT_USAGE;
         }
         CollectorConfig collectors;
         try {
-            collectors = config == null ? new CollectorConfig(null, null, null, null) : ConfigLoader.load(config);
+            collectors = search.loadCollectorConfig(config, err, "the defaults");
         } catch (ConfigLoader.ConfigException e) {
-            err.println("culprit collect: " + e.getMessage());
+            Culprit.printMistake(err, spec.commandLine(), e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         String servers = bootstrapServers != null ? bootstrapServers : collectors.kafka().bootstrapServers();
@@ -105,14 +108,15 @@ public final class CollectCommand implements Callable<Integer> {
         }
         if (once) {
             return new OneShotRead(err, host != null ? host : Collector.hostName(collectors), kind, collectors)
-                    .run(paths, config != null, out, kafka, dataDir);
+                    .run(paths, configured, out, kafka, dataDir);
         }
         if (kafka == null && out == null) {
-            err.println("culprit collect: no Kafka to publish to: set kafka.bootstrapServers in " + config
+            err.println("culprit collect: no Kafka to publish to: set kafka.bootstrapServers in " + search.collectorConfig(config).path()
                     + " or pass --bootstrap-servers (culprit demo runs an embedded broker)");
             return Culprit.EXIT_USAGE;
         }
         Logging.configure(verbose);
+        // The archive closes before the stop signal lets the JVM go on: else Ctrl-C leaves it cut short.
         try (StopSignal stop = StopSignal.install("culprit-collect");
              EventArchive.Writer archive = out == null ? null : new EventArchive.Writer(out)) {
             Collector collector = archive == null

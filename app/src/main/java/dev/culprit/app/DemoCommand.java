@@ -54,7 +54,8 @@ public final class DemoCommand implements Callable<Integer> {
     Double iowaitThreshold;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Collector config (see collectors/collector.example.yaml; default: sample /proc only).")
+            description = "Collector config (see collectors/collector.example.yaml; default: $CULPRIT_CONFIG, else "
+                    + "/etc/culprit/collector.yaml, else ./collector.yaml, else sample /proc only).")
     Path config;
 
 
@@ -80,16 +81,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         CollectorConfig collectors;
         try {
-            collectors = config == null ? new CollectorConfig(null, null, null, null) : ConfigLoader.load(config);
+            collectors = SearchOrder.of(spec).loadCollectorConfig(config, spec.commandLine().getErr(), "sampling /proc only");
         } catch (ConfigLoader.ConfigException e) {
-            spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
+            Culprit.printMistake(spec.commandLine().getErr(), spec.commandLine(), e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         RuleSet rules;
         try {
             rules = detection.rules();
         } catch (RuleFileException e) {
-            spec.commandLine().getErr().println("culprit demo: " + e.getMessage());
+            Culprit.printMistake(spec.commandLine().getErr(), spec.commandLine(), e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         if (iowaitThreshold != null) {

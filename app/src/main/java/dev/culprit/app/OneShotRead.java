@@ -102,7 +102,10 @@ final class OneShotRead {
         }
         if (sources.isEmpty()) {
             skipped.forEach(s -> err.println("culprit: skipped " + s.what() + ": " + s.reason()));
-            err.println("culprit collect --once: nothing to read" + (forcedKind == null && !skipped.isEmpty()
+            err.println("culprit collect --once: nothing to read" + (skipped.isEmpty() && !paths.isEmpty() ? " in "
+                    + paths.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + ": no log, /proc capture, saved status page or DOSLogDir copy there" : "")
+                    + (forcedKind == null && !skipped.isEmpty()
                     ? "; pass --kind evasive|phpmail|access if a file is such a log" : ""));
             return Culprit.EXIT_USAGE;
         }

@@ -5,7 +5,6 @@ import dev.culprit.events.EventCodec;
 import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
-import dev.culprit.rules.files.RuleFiles;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.EventArchive;
@@ -55,7 +54,7 @@ public final class ReplayCommand implements Callable<Integer> {
             description = "1x (as it happened), 10x, any Nx, or max (default: ${DEFAULT-VALUE}).")
     String speed;
 
-    @Option(names = "--rules", paramLabel = "DIR", description = "Rule files to judge by (default: the shipped rules).")
+    @Option(names = "--rules", paramLabel = "DIR", description = "Rule files to judge by (default: $CULPRIT_RULES, else /etc/culprit/rules/, else the shipped rules).")
     Path rulesDir;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
@@ -88,14 +87,14 @@ public final class ReplayCommand implements Callable<Integer> {
             return Culprit.EXIT_USAGE;
         }
         if (!Files.isReadable(archive)) {
-            err.println("culprit replay: cannot read " + archive);
+            err.println("culprit replay: " + archive + (Files.exists(archive) ? ": cannot read: permission denied" : ": no such file"));
             return Culprit.EXIT_USAGE;
         }
         RuleSet rules;
         try {
-            rules = rulesDir == null ? RuleSet.DEFAULT : RuleFiles.load(rulesDir);
+            rules = SearchOrder.of(spec).loadRules(rulesDir, err);
         } catch (RuleFileException e) {
-            err.println("culprit replay: " + e.getMessage());
+            Culprit.printMistake(err, spec.commandLine(), e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         if (diff && !Files.exists(dataDir.resolve("culprit.mv.db"))) {

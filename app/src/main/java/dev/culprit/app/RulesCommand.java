@@ -34,33 +34,46 @@ import picocli.CommandLine.Spec;
         subcommands = {RulesCommand.Check.class, RulesCommand.Push.class})
 public final class RulesCommand implements Runnable {
 
+    private static final String DIR_DEFAULT = "The rules directory (default: the one the pipeline would load: "
+            + "$CULPRIT_RULES, else /etc/culprit/rules/, else ./rules).";
+
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing required subcommand: culprit rules check DIR");
+        throw new ParameterException(spec.commandLine(), "missing COMMAND: check [DIR] or push [DIR]");
+    }
+
+    /** DIR as given, else the rules the pipeline would load, else {@code ./rules} (a checkout's shipped rules). */
+    private static Path searched(CommandSpec spec, Path dir) {
+        if (dir != null) {
+            return dir;
+        }
+        SearchOrder.Found found = SearchOrder.of(spec).rulesDirectory(null);
+        return found != null ? found.path() : Path.of(SearchOrder.RULES_DIRECTORY);
     }
 
     /** {@code culprit rules check DIR}: every mistake in a rules directory, before a run trips over it. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {
-                "Reads every *.yaml file in DIR as the running pipeline would. Prints each file",
-                "that loads, each kind left to its built-in defaults, and every mistake as",
-                "FILE:LINE: reason. Exit code 0 when all files are good, 2 when any has a mistake."})
+                "Reads every *.yaml file in DIR as the running pipeline would.",
+                "",
+                "Prints each file that loads, each kind left to its built-in defaults, and every mistake as "
+                        + "FILE:LINE: reason. Exit code 0 when all files are good, 2 when any has a mistake."})
     static final class Check implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = "rules",
-                description = "The rules directory (default: ${DEFAULT-VALUE}).")
+        @Parameters(paramLabel = "DIR", arity = "0..1", description = DIR_DEFAULT)
         Path dir;
 
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
             var err = spec.commandLine().getErr();
+            Path dir = searched(spec, this.dir);
             RuleFiles.Check check = RuleFiles.check(dir);
             Set<RuleKind> withoutFile = EnumSet.allOf(RuleKind.class);
             for (RuleFile file : check.files()) {
@@ -90,16 +103,16 @@ public final class RulesCommand implements Runnable {
     /** {@code culprit rules push DIR}: new rules for a running pipeline, in force within seconds. */
     @Command(name = "push", mixinStandardHelpOptions = true,
             description = {
-                "Checks the rule files in DIR and, when all are good, publishes them to the culprit.rules topic.",
-                "A running pipeline applies them from its next event on, without a restart. Rules with a mistake",
-                "are refused here (exit 2) and the rules in force stay."})
+                "Checks the rule files in DIR and, when all are good, publishes them to a running pipeline.",
+                "",
+                "They go to the culprit.rules topic; the pipeline applies them from its next event on, without a "
+                        + "restart. Rules with a mistake are refused here (exit 2) and the rules in force stay."})
     static final class Push implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", arity = "0..1", defaultValue = "rules",
-                description = "The rules directory (default: ${DEFAULT-VALUE}).")
+        @Parameters(paramLabel = "DIR", arity = "0..1", description = DIR_DEFAULT)
         Path dir;
 
         @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
@@ -117,6 +130,7 @@ public final class RulesCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             var err = spec.commandLine().getErr();
+            Path dir = searched(spec, this.dir);
             RuleFiles.Check check = RuleFiles.check(dir);
             if (!check.ok()) {
                 check.problems().forEach(err::println);

@@ -109,7 +109,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             rules = detection.rules();
         } catch (RuleFileException e) {
-            err.println("culprit run: " + e.getMessage());
+            Culprit.printMistake(err, spec.commandLine(), e.getMessage());
             return Culprit.EXIT_USAGE;
         }
         if (detection.mistake() != null) {

@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Ctrl-C (or SIGTERM) for a long-running command: the JVM's shutdown waits until the command has
- * closed what it runs, in its own order, instead of the JVM halting it mid-write.
+ * closed what it runs, in its own order, instead of the JVM halting it mid-write. The JVM then
+ * exits as a program stopped by a signal does, 128 + its number (130 after Ctrl-C, 143 after
+ * SIGTERM), which the README documents; a command that ends by itself exits with its own code.
+ * Everything the command must finish, an archive it writes among them, closes before {@link #close}.
  */
 final class StopSignal implements AutoCloseable {
 

@@ -89,6 +89,7 @@ class RulesCommandTest {
         int exit = culprit("rules");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required subcommand").contains("check");
+        assertThat(err.toString().lines()).containsExactly(
+                "culprit rules: missing COMMAND: check [DIR] or push [DIR]", "see 'culprit rules --help'");
     }
 }

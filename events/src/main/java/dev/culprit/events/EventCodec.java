@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.InjectableValues;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -66,16 +67,47 @@ public final class EventCodec {
         }
     }
 
+    /** What went wrong, in the event's own words: a field and what it should hold, not Jackson's internals. */
     private static String describe(IOException e) {
         if (e instanceof ValueInstantiationException vie && vie.getCause() != null) {
             return vie.getCause().getMessage();
         }
         if (e instanceof JsonMappingException jme) {
-            String path = jme.getPath().stream()
+            String field = jme.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            return jme.getOriginalMessage() + (path.isEmpty() ? "" : " (at " + path + ")");
+            // Jackson has no exception type of its own for a missing creator property, only this message.
+            if (String.valueOf(jme.getOriginalMessage()).startsWith("Missing creator property")) {
+                return "missing field '" + field + "'";
+            }
+            if (jme instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+                return (field.isEmpty() ? "" : "field '" + field + "': ") + "expected " + expected(mie.getTargetType());
+            }
+            return field.isEmpty() ? "not an event of this kind" : "field '" + field + "' is not valid";
+        }
+        if (e instanceof JsonProcessingException jpe) {
+            return "not valid JSON" + (jpe.getLocation() == null ? "" : " at column " + jpe.getLocation().getColumnNr());
         }
         return e.getMessage();
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type.isPrimitive() || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (CharSequence.class.isAssignableFrom(type)) {
+            return "text";
+        }
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", "));
+        }
+        return "an object (" + type.getSimpleName() + ")";
     }
 }

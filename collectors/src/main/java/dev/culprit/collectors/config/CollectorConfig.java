@@ -174,15 +174,18 @@ public record CollectorConfig(
         }
     }
 
+    /** A value that parses but cannot work: its key ({@code sources.proc.interval}) and why. */
+    public record Problem(String key, String reason) {}
+
     /** Mistakes that parse but cannot work, each naming its key. Empty when the config is usable. */
-    public List<String> problems() {
-        List<String> problems = new ArrayList<>();
+    public List<Problem> problems() {
+        List<Problem> problems = new ArrayList<>();
         checkDuration(problems, "sources.proc.interval", sources.proc().interval());
         if (sources.proc().topProcesses() < 1) {
-            problems.add("sources.proc.topProcesses: must be at least 1, was " + sources.proc().topProcesses());
+            problems.add(new Problem("sources.proc.topProcesses", "must be at least 1, was " + sources.proc().topProcesses()));
         }
         if (sources.proc().enabled() && !Files.isDirectory(sources.proc().root())) {
-            problems.add("sources.proc.root: " + sources.proc().root() + " is not a directory");
+            problems.add(new Problem("sources.proc.root", sources.proc().root() + " is not a directory"));
         }
         checkDuration(problems, "sources.apache.interval", sources.apache().interval());
         checkDuration(problems, "sources.apache.connectTimeout", sources.apache().connectTimeout());
@@ -191,47 +194,47 @@ public record CollectorConfig(
             try {
                 sources.apache().settings().credentials(System.getenv());
             } catch (IllegalArgumentException e) {
-                problems.add("sources.apache: " + e.getMessage());
+                problems.add(new Problem("sources.apache", e.getMessage()));
             }
         }
         try {
             sources.access().logFormat();
         } catch (IllegalArgumentException e) {
-            problems.add("sources.access.format: " + e.getMessage());
+            problems.add(new Problem("sources.access.format", e.getMessage()));
         }
         checkZone(problems, "sources.evasive.timeZone", sources.evasive().timeZone());
         checkZone(problems, "sources.phpmail.timeZone", sources.phpmail().timeZone());
         if (sources.evasive().enabled() && sources.evasive().dosLogDir() != null
                 && !Files.isDirectory(sources.evasive().dosLogDir())) {
-            problems.add("sources.evasive.dosLogDir: " + sources.evasive().dosLogDir()
-                    + " is not a directory (mod_evasive's DOSLogDir)");
+            problems.add(new Problem("sources.evasive.dosLogDir", sources.evasive().dosLogDir()
+                    + " is not a directory (mod_evasive's DOSLogDir)"));
         }
         try {
             spool.maxBytes();
         } catch (IllegalArgumentException e) {
-            problems.add("spool.maxSize: " + e.getMessage());
+            problems.add(new Problem("spool.maxSize", e.getMessage()));
         }
         return problems;
     }
 
-    private static void checkDuration(List<String> problems, String key, String value) {
+    private static void checkDuration(List<Problem> problems, String key, String value) {
         try {
             if (Durations.parse(value).isZero()) {
-                problems.add(key + ": must be more than zero");
+                problems.add(new Problem(key, "must be more than zero"));
             }
         } catch (IllegalArgumentException e) {
-            problems.add(key + ": " + e.getMessage());
+            problems.add(new Problem(key, e.getMessage()));
         }
     }
 
-    private static void checkZone(List<String> problems, String key, String zone) {
+    private static void checkZone(List<Problem> problems, String key, String zone) {
         if (zone == null) {
             return;
         }
         try {
             ZoneId.of(zone);
         } catch (DateTimeException e) {
-            problems.add(key + ": unknown time zone '" + zone + "' (use e.g. UTC or Europe/Berlin)");
+            problems.add(new Problem(key, "unknown time zone '" + zone + "' (use e.g. UTC or Europe/Berlin)"));
         }
     }
 }

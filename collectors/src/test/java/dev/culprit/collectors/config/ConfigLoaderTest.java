@@ -36,7 +36,7 @@ class ConfigLoaderTest {
         Path file = write("sources:\n  access:\n    enabled: true\n    format: '%h %t \"%r\" %>s %Q'\n");
 
         assertThatThrownBy(() -> ConfigLoader.load(file))
-                .hasMessageStartingWith(file + ": sources.access.format: ")
+                .hasMessageStartingWith(file + ":4: sources.access.format: ")
                 .hasMessageContaining("%Q");
     }
 
@@ -95,6 +95,63 @@ class ConfigLoaderTest {
                 .hasMessageContaining("sources.apache: apache status url must be an http(s) URL")
                 .hasMessageContaining("sources.phpmail.timeZone: unknown time zone 'Mars/Olympus'")
                 .hasMessageContaining("spool.maxSize:");
+    }
+
+    @Test
+    void everyUnknownKeyIsReportedEachOnItsOwnLineWithItsPosition() throws Exception {
+        Path file = write("host: web1\nhots: web2\nsources:\n  proc:\n    enabld: true\n  phpmail:\n    enabled: true\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .isInstanceOf(ConfigLoader.ConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage().lines()).containsExactly(
+                        file + ":2: unknown key 'hots' (known here: host, kafka, sources, spool)",
+                        file + ":5: unknown key 'sources.proc.enabld' (known here: enabled, includePartitions, "
+                                + "includeVirtualDevices, interval, root, topProcesses)"));
+    }
+
+    @Test
+    void valuesOfTheWrongKindSayWhatWasExpectedInTheConfigsOwnWordsNotJacksons() throws Exception {
+        Path file = write("""
+                host: [web1, web2]
+                sources:
+                  proc:
+                    enabled: yes please
+                    topProcesses: 2.5
+                  apache: on
+                  access:
+                    log: {path: /var/log/x}
+                """);
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .satisfies(e -> assertThat(e.getMessage().lines()).containsExactly(
+                        file + ":1: host: expected a value (text), got a list",
+                        file + ":4: sources.proc.enabled: expected true or false, got 'yes please'",
+                        file + ":5: sources.proc.topProcesses: expected a whole number, got 2.5",
+                        file + ":6: sources.apache: expected keys under it, such as 'apache:' then '  enabled: ...', got true",
+                        file + ":8: sources.access.log: expected a path, got keys (a mapping)"));
+    }
+
+    @Test
+    void aYamlSyntaxMistakeIsNamedByLineInPlainWords() throws Exception {
+        Path file = write("host: web1\nsources:\n  proc: [1, 2\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ":3: not valid YAML: expected ',' or ']', but got the end of the file "
+                        + "(while parsing a flow sequence)");
+    }
+
+    @Test
+    void aValueThatParsesButCannotWorkIsNamedWithItsLine() throws Exception {
+        Path file = write("host: web1\nsources:\n  proc:\n    interval: soon\n");
+
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessageStartingWith(file + ":4: sources.proc.interval: 'soon' is not a duration");
+    }
+
+    @Test
+    void aDirectoryIsNotAConfig() {
+        assertThatThrownBy(() -> ConfigLoader.load(dir))
+                .hasMessage(dir + ": is a directory; expected a collector config file (YAML, see collectors/collector.example.yaml)");
     }
 
     @Test

@@ -130,11 +130,18 @@ public final class YamlTree {
     private static Problem syntaxProblem(JsonProcessingException e) {
         if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
             Mark mark = m.getContextMark() != null ? m.getContextMark() : m.getProblemMark();
-            String reason = m.getProblem() + (m.getContext() == null ? "" : " (" + m.getContext() + ")");
+            String reason = plain(m.getProblem()) + (m.getContext() == null ? "" : " (" + m.getContext() + ")");
             return new Problem(mark == null ? 0 : mark.getLine() + 1, "not valid YAML: " + reason);
         }
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         return new Problem(line, "not valid YAML: " + firstLine(e.getOriginalMessage()));
+    }
+
+    /** SnakeYAML names the tokens it expected or got in its own terms, {@code <stream end>}; say them plainly. */
+    private static String plain(String problem) {
+        return problem.replace("'<stream end>'", "<stream end>").replace("<stream end>", "the end of the file")
+                .replace("<block end>", "the end of an indented block")
+                .replace("<document start>", "a new document (---)");
     }
 
     private static String firstLine(String message) {

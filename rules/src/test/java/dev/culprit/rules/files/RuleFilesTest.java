@@ -350,7 +350,7 @@ class RuleFilesTest {
 
         assertThat(problems).hasSize(4);
         assertThat(problems.get(0)).isEqualTo(at("a.yaml", 3)
-                + "not valid YAML: expected ',' or ']', but got <stream end> (while parsing a flow sequence)");
+                + "not valid YAML: expected ',' or ']', but got the end of the file (while parsing a flow sequence)");
         assertThat(problems.get(1)).isEqualTo(dir.resolve("b.yaml")
                 + ": empty rule file: write at least 'kind: ...' (one of: iowait, dos, mail)");
         assertThat(problems.get(2)).isEqualTo(at("c.yaml", 1) + "expected keys such as 'kind: dos', got a list");

@@ -1,5 +1,6 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
 import java.util.Map;
 
 /**
@@ -15,9 +16,14 @@ public record Culprit(String role, String name, Map<String, Double> evidence, Ma
 
     public Culprit {
         Schema.requireField(role, "role");
-        Schema.requireField(name, "name");
+        // names and details quote what a host sent (URLs, paths, command lines): cut to a bound, visibly
+        name = FieldLimit.cap(Schema.requireField(name, "name"), FieldLimit.NAME);
         evidence = evidence == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evidence));
-        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+        java.util.Map<String, String> capped = new java.util.LinkedHashMap<>();
+        if (details != null) {
+            details.forEach((key, value) -> capped.put(key, FieldLimit.cap(value, FieldLimit.NAME)));
+        }
+        details = java.util.Collections.unmodifiableMap(capped);
     }
 
     public Culprit(String role, String name, Map<String, Double> evidence) {

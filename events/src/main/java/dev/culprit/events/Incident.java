@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 import java.util.List;
 
 /**
@@ -22,6 +24,7 @@ public record Incident(
         Schema.requireField(kind, "kind");
         Schema.requireField(severity, "severity");
         Schema.requireField(rule, "rule");
+        summary = FieldLimit.cap(summary, FieldLimit.SUMMARY);
         culprits = culprits == null ? List.of() : List.copyOf(culprits);
         related = related == null ? List.of() : List.copyOf(related);
     }

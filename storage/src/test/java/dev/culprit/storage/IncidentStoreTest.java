@@ -30,6 +30,27 @@ class IncidentStoreTest {
     }
 
     @Test
+    void anIncidentQuotingAHostileUrlOfAnyLengthIsStoredCutWithAMarker() throws Exception {
+        Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
+        String url = "/wp-login.php?" + "A".repeat(100_000) + "'); DROP TABLE incidents; --\n\u001b[31mforged";
+        Incident incident = new Incident("web1", "dos-detector", 11_000, 1, "web1-dos-1000", IncidentKind.DOS,
+                Severity.WARNING, "dos", 1000, null, null, "DoS on web1: most hit " + url,
+                List.of(new Culprit("url", url, Map.of("denied", 300.0))), List.of());
+
+        new IncidentStore(db).save(List.of(new Alert("web1", "dos-detector", 11_000, 1, Alert.State.FIRING, incident)));
+
+        try (Connection c = db.connect();
+             ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT i.summary, c.name FROM incidents i JOIN culprits c ON c.incident_id = i.id")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).startsWith("DoS on web1: most hit /wp-login.php?AAA").endsWith(" more characters]")
+                    .hasSizeLessThanOrEqualTo(dev.culprit.events.text.FieldLimit.SUMMARY);
+            assertThat(rs.getString(2)).startsWith("/wp-login.php?AAA").endsWith(" more characters]")
+                    .hasSizeLessThanOrEqualTo(dev.culprit.events.text.FieldLimit.NAME);
+        }
+    }
+
+    @Test
     void aRedeliveredAlertLeavesTheSameRows() throws Exception {
         Database db = DataDirectory.prepare(dir, notice -> { }).database("culprit");
         IncidentStore store = new IncidentStore(db);

@@ -1,0 +1,34 @@
+package dev.culprit.events.text;
+
+/**
+ * The longest text Culprit keeps in one field that a host controls (a URL, a script path, a
+ * process's command line, a summary quoting them). Beyond it the text is cut, and the cut says
+ * so: an attacker's 100 kB URL can neither overflow a column, an alert or a terminal nor pass for
+ * a shorter one. Cutting is idempotent: text within the limit, a cut one included, is kept as is.
+ */
+public final class FieldLimit {
+
+    /** A culprit's name or one of its details (a URL, a script path, a command line). */
+    public static final int NAME = 1_000;
+    /** An incident's summary, which quotes names. */
+    public static final int SUMMARY = 3_000;
+
+    private FieldLimit() {}
+
+    /** {@code text} when at most {@code limit} characters long, else its start and "…[N more characters]", at most {@code limit} in all. */
+    public static String cap(String text, int limit) {
+        if (text == null || text.length() <= limit) {
+            return text;
+        }
+        // the marker's own length depends on N; one pass with the longest N possible is always enough
+        int keep = limit - marker(text.length()).length();
+        if (Character.isHighSurrogate(text.charAt(keep - 1))) {
+            keep--; // never half a character
+        }
+        return text.substring(0, keep) + marker(text.length() - keep);
+    }
+
+    private static String marker(int cut) {
+        return "…[" + cut + " more characters]";
+    }
+}

@@ -85,7 +85,10 @@ class CapturedIncidentsJobTest {
             Alert mail = first(alerts, IncidentKind.MAIL);
             assertThat(names(mail, "script")).containsExactly("/var/www/html/wp-content/uploads/2024/05/x.php");
             assertThat(alerts).noneMatch(a -> names(a, "script").contains("/var/www/html/contact.php"));
-            assertThat(mail.incident().related()).as("mail flood overlapping the attack").contains(dos.incident().id());
+            // alerts reach the linker in the order the detectors emit them, so whichever of the two comes second names the other
+            assertThat(alerts).as("an alert linking the mail flood and the attack it overlapped")
+                    .anyMatch(a -> a.incident().id().equals(mail.incident().id()) && a.incident().related().contains(dos.incident().id())
+                            || a.incident().id().equals(dos.incident().id()) && a.incident().related().contains(mail.incident().id()));
         } finally {
             job.cancel().get();
         }

@@ -2,5 +2,22 @@ package dev.culprit.collectors.tail;
 
 import java.nio.file.Path;
 
-/** One complete line of a log, with where it starts (for the dead-letter topic and for tests). */
-public record LogLine(Path file, long offset, String text) {}
+/**
+ * One complete line of a log, with where it starts (for the dead-letter topic and for tests).
+ *
+ * @param cutBytes how many bytes of the line were past {@link #MAX_BYTES} and not kept (0 for
+ *     every line a real server writes): the reader never holds more of one line than that
+ */
+public record LogLine(Path file, long offset, String text, long cutBytes) {
+
+    /** The most of one line kept: Apache caps a request line at 8 KiB, PHP's mail.log lines stay far below. */
+    public static final int MAX_BYTES = 64 * 1024;
+
+    public LogLine(Path file, long offset, String text) {
+        this(file, offset, text, 0);
+    }
+
+    public boolean cut() {
+        return cutBytes > 0;
+    }
+}

@@ -1,11 +1,9 @@
 package dev.culprit.collectors.tail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -158,7 +156,7 @@ public final class LogTailer implements AutoCloseable {
     private static int drain(OpenLog log, List<LogLine> lines) throws IOException {
         int before = lines.size();
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        LineBuffer pending = new LineBuffer();
         long lineStart = log.offset;
         long pos = log.offset;
         long read = 0;
@@ -174,14 +172,11 @@ public final class LogTailer implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 pos++;
                 if (chunk[i] == '\n') {
-                    byte[] bytes = pending.toByteArray();
-                    int len = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                    lines.add(new LogLine(log.name, lineStart, new String(bytes, 0, len, StandardCharsets.UTF_8)));
-                    pending.reset();
+                    lines.add(pending.take(log.name, lineStart));
                     lineStart = pos;
                     log.offset = pos;
                 } else {
-                    pending.write(chunk[i]);
+                    pending.add(chunk[i]);
                 }
             }
         }

@@ -1,10 +1,8 @@
 package dev.culprit.collectors.tail;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +44,7 @@ public final class SavedLog implements AutoCloseable {
     /** The next lines, about 1 MiB of them at most; empty at the end of the file. */
     public List<LogLine> next() throws IOException {
         List<LogLine> lines = new ArrayList<>();
-        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        LineBuffer pending = new LineBuffer();
         long lineStart = offset;
         long read = 0;
         int b;
@@ -54,35 +52,28 @@ public final class SavedLog implements AutoCloseable {
             offset++;
             read++;
             if (b == '\n') {
-                lines.add(line(lineStart, pending));
-                pending.reset();
+                lines.add(pending.take(file, lineStart));
                 lineStart = offset;
             } else {
-                pending.write(b);
+                pending.add(b);
             }
         }
-        if (pending.size() > 0) {
+        if (!pending.isEmpty()) {
             if (read < MAX_BATCH_BYTES) {
-                lines.add(line(lineStart, pending)); // the end of the file
+                lines.add(pending.take(file, lineStart)); // the end of the file
             } else {
                 // Mid-line at the batch limit: finish this line, however long, in this batch.
                 while ((b = in.read()) != -1 && b != '\n') {
                     offset++;
-                    pending.write(b);
+                    pending.add(b);
                 }
                 if (b == '\n') {
                     offset++;
                 }
-                lines.add(line(lineStart, pending));
+                lines.add(pending.take(file, lineStart));
             }
         }
         return lines;
-    }
-
-    private LogLine line(long start, ByteArrayOutputStream bytes) {
-        byte[] text = bytes.toByteArray();
-        int len = text.length > 0 && text[text.length - 1] == '\r' ? text.length - 1 : text.length;
-        return new LogLine(file, start, new String(text, 0, len, StandardCharsets.UTF_8));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,11 @@ public final class TailedLogSource implements Source {
         List<Event> events = new ArrayList<>();
         List<Event> deadLetters = new ArrayList<>();
         for (LogLine line : lines) {
-            ParseResult result = parseSafely(line.text());
+            ParseResult result = line.cut()
+                    ? ParseResult.unparseable("line of " + (line.text().getBytes(StandardCharsets.UTF_8).length + line.cutBytes())
+                            + " bytes, longer than the " + LogLine.MAX_BYTES + " a log line may have; its first "
+                            + LogLine.MAX_BYTES + " are kept here")
+                    : parseSafely(line.text());
             if (result instanceof ParseResult.Parsed parsed) {
                 // the parser knows the line; where the line is, only the reader knows
                 events.add(parsed.event() instanceof FromLogLine fromLine

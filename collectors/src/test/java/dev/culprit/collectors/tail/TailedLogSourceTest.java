@@ -8,6 +8,8 @@ import dev.culprit.collectors.SourceCounters;
 import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.PhpMail;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +51,35 @@ class TailedLogSourceTest {
         assertThat(dead.raw()).isEqualTo(broken);
         assertThat(dead.reason()).isNotBlank();
         assertThat(dead.source()).isEqualTo("phpmail");
+    }
+
+    @Test
+    void aLineOfHalfAGibibyteCostsBoundedMemoryIsDeadLetteredWithItsLengthAndTheLinesAroundItAreRead() throws Exception {
+        List<String> real = Files.readAllLines(Path.of("src/test/resources/captured/phpmail/file-mail-log.txt")).subList(0, 2);
+        Path log = dir.resolve("mail.log");
+        long hugeLine = 1L << 29; // 512 MiB of NUL bytes, sparse on disk; kept whole (buffer, copy, string) it would not fit a 1 GiB heap
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
+            file.write((real.get(0) + "\n").getBytes(StandardCharsets.UTF_8));
+            long hugeStart = file.length();
+            file.setLength(hugeStart + hugeLine);
+            file.seek(hugeStart + hugeLine);
+            file.write(("\n" + real.get(1) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        List<Event> out = new ArrayList<>();
+
+        try (TailedLogSource source = new TailedLogSource("mail", log, LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC()),
+                "web1", Clock.systemUTC(), Optional.empty())) {
+            source.readToEnd((events, positions) -> out.addAll(events));
+            assertThat(source.counters()).extracting(SourceCounters::read, SourceCounters::events, SourceCounters::unparseable)
+                    .containsExactly(3L, 2L, 1L);
+        }
+
+        assertThat(out).filteredOn(PhpMail.class::isInstance).map(e -> ((PhpMail) e).offset())
+                .containsExactly(0L, real.get(0).length() + 1 + hugeLine + 1);
+        DeadLetter dead = (DeadLetter) out.stream().filter(DeadLetter.class::isInstance).findFirst().orElseThrow();
+        assertThat(dead.offset()).isEqualTo(real.get(0).length() + 1);
+        assertThat(dead.reason()).contains("line of " + hugeLine + " bytes");
+        assertThat(dead.raw()).hasSize(LogLine.MAX_BYTES);
     }
 
     @Test

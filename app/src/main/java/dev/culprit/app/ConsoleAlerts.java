@@ -60,7 +60,7 @@ public final class ConsoleAlerts implements Consumer<Alert> {
     /**
      * <pre>
      * 21:30:11  RESOLVED  iowait  warning   3f9c0a1b  web1  [host sent nothing for 1m] I/O wait on web1: iowait up to 40.0%, ...
-     *     culprits: process 4211 dd (write=80.0MB/s); disk vda (...)  related: 9a8b7c6d
+     *     culprits: process 4211 dd, disk vda (4211 dd: write=80.0MB/s; vda: ...)  related: 9a8b7c6d
      * </pre>
      * The time of day alone when the alert is from {@code today}, with its date otherwise; no second
      * line when there is nothing to say on it.
@@ -82,7 +82,14 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         }
         List<String> details = new ArrayList<>();
         if (!i.culprits().isEmpty()) {
-            details.add("culprits: " + i.culprits().stream().limit(3).map(ConsoleAlerts::describe).collect(Collectors.joining("; ")));
+            // names first, so that a narrow terminal cuts figures, not whom the alert blames
+            List<Culprit> shown = i.culprits().stream().limit(3).toList();
+            String names = shown.stream().map(c -> TerminalText.printable(c.role()) + " " + TerminalText.printable(c.name()))
+                    .collect(Collectors.joining(", "));
+            String figures = shown.stream().filter(c -> !evidence(c).isEmpty())
+                    .map(c -> TerminalText.printable(c.name()) + ": " + evidence(c)).collect(Collectors.joining("; "));
+            details.add("culprits: " + names + (i.culprits().size() > shown.size() ? ", +" + (i.culprits().size() - shown.size()) + " more" : "")
+                    + (figures.isEmpty() ? "" : " (" + figures + ")"));
         }
         if (!i.related().isEmpty()) {
             details.add("related: " + i.related().stream().map(IncidentId::of).collect(Collectors.joining(", ")));
@@ -110,12 +117,12 @@ public final class ConsoleAlerts implements Consumer<Alert> {
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.1f", value);
     }
 
-    private static String describe(Culprit c) {
-        String evidence = c.evidence().entrySet().stream()
+    /** Up to four of the culprit's figures that are not zero. */
+    private static String evidence(Culprit c) {
+        return c.evidence().entrySet().stream()
                 .filter(e -> e.getValue() != 0)
                 .limit(4)
                 .map(e -> TerminalText.printable(e.getKey().replace("BytesPerSec", "")) + "=" + figure(e.getKey(), e.getValue()))
                 .collect(Collectors.joining(" "));
-        return TerminalText.printable(c.role()) + " " + TerminalText.printable(c.name()) + (evidence.isEmpty() ? "" : " (" + evidence + ")");
     }
 }

@@ -48,9 +48,24 @@ class ConsoleAlertsTest {
         String id = IncidentId.of(alert.incident().id());
         assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  RESOLVED  mail    critical  " + id
                 + "  demo-mail  \\[conditio…");
-        assertThat(lines.get(1)).startsWith("    culprits: script /var/www/html/wp-content/uploads/2024/05/x.php").endsWith("…");
+        assertThat(lines.get(1)).startsWith("    culprits: script /var/www/html/wp-content/uploads/2024/05/x.php (").endsWith("…");
         // the id is short, and says neither host nor kind again
         assertThat(id).matches("[0-9a-f]{8}");
+    }
+
+    @Test
+    void theCulpritsAreNamedBeforeTheirFiguresSoANarrowTerminalCutsFigures() {
+        Incident incident = new Incident("web1", "iowait-detector", 90_000, 1, "web1-iowait-1", IncidentKind.IOWAIT,
+                Severity.WARNING, "iowait", 0, null, null, "I/O wait on web1",
+                List.of(new Culprit("disk", "vda", Map.of("readsPerSec", 8.0, "writesPerSec", 1168.0, "discardsPerSec", 19.0, "utilPct", 90.0)),
+                        new Culprit("process", "13155 dd", Map.of("writeBytesPerSec", 6.5e7)),
+                        new Culprit("process", "13190 dd", Map.of()), new Culprit("process", "1 init", Map.of())),
+                List.of());
+
+        String details = ConsoleAlerts.format(new Alert("web1", "iowait-detector", 90_000, 1, Alert.State.FIRING, incident),
+                new Terminal(80, false), SOME_OTHER_DAY).lines().toList().get(1);
+
+        assertThat(details).hasSize(80).startsWith("    culprits: disk vda, process 13155 dd, process 13190 dd, +1 more (vda: ");
     }
 
     @Test
@@ -77,7 +92,7 @@ class ConsoleAlertsTest {
                 .contains("/var/www/up\\x1b[2J\\x1b]0;owned\\x07load/\\u202ex.php")
                 .contains("web\\x1b[31m1")
                 .contains("script /var/www/up\\x1b[2J")
-                .contains("mails=200")
+                .contains("x.php: mails=200")
                 .contains("related: " + IncidentId.of("web\u001b[31m1-iowait-1"));
     }
 
@@ -123,6 +138,6 @@ class ConsoleAlertsTest {
         String text = ConsoleAlerts.format(new Alert("web1", "iowait-detector", 90_000, 1, Alert.State.RESOLVED, incident), WIDE_FILE, SOME_OTHER_DAY);
 
         assertThat(text.lines().toList().get(0)).contains("RESOLVED").endsWith("[host sent nothing for 1m] I/O wait on web1: iowait up to 40.0%");
-        assertThat(text.lines().toList().get(1)).isEqualTo("    culprits: disk vda (utilPct=90)");
+        assertThat(text.lines().toList().get(1)).isEqualTo("    culprits: disk vda (vda: utilPct=90)");
     }
 }

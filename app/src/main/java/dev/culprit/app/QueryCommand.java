@@ -253,7 +253,8 @@ public final class QueryCommand implements Callable<Integer> {
     @Command(name = "sql", mixinStandardHelpOptions = true,
             description = {"Runs one read-only SQL query (SELECT, WITH, EXPLAIN, SHOW, VALUES, TABLE). Anything else is "
                 + "refused, and the query runs as a temporary SELECT-only database user, so H2 itself refuses a write "
-                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds)."})
+                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds). "
+                + "The incidents' id column holds their keys; the short id is " + IncidentId.SQL + "."})
     static final class Sql implements Callable<Integer> {
 
         @Spec

@@ -10,7 +10,6 @@ import dev.culprit.events.Incident;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.DataDirectory;
-import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentStore;
 import java.io.PrintWriter;

@@ -3,6 +3,7 @@ package dev.culprit.app;
 import dev.culprit.events.text.Durations;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
+import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentSpan;
 import dev.culprit.storage.RawEventStore;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
             "Writes the host events the pipeline stored (the last 7 days) to a capture archive for `culprit replay`.",
             "",
             "  culprit capture --from 2h --host web1 --out web1.culprit.gz",
-            "  culprit capture --incident web1-iowait-1795000000000 --out stall.culprit.gz",
+            "  culprit capture --incident 3f9c0a1b --out stall.culprit.gz",
             "",
             "Times are ISO-8601 instants (2026-11-29T10:00:00Z) or durations back from now (90s, 2h, 1d)."})
 public final class CaptureCommand implements Callable<Integer> {
@@ -45,7 +46,7 @@ public final class CaptureCommand implements Callable<Integer> {
     String host;
 
     @Option(names = "--incident", paramLabel = "ID",
-            description = "Capture the events of this incident's host from its start to its end (now while open), with --margin either side.")
+            description = "The incident's id as `culprit query incidents` lists it, or its key. Capture the events of this incident's host from its start to its end (now while open), with --margin either side.")
     String incident;
 
     @Option(names = "--margin", converter = DurationConverter.class, defaultValue = "2m", paramLabel = "DURATION",
@@ -73,20 +74,26 @@ public final class CaptureCommand implements Callable<Integer> {
         String onHost;
         String what;
         if (incident != null) {
-            Optional<IncidentSpan> span = IncidentSpan.find(db, incident);
+            Optional<IncidentSpan> span;
+            try {
+                span = IncidentSpan.find(db, incident);
+            } catch (IncidentId.Ambiguous e) {
+                err.println("culprit capture: " + TerminalText.printable(e.getMessage()));
+                return Culprit.EXIT_RUNTIME;
+            }
             if (span.isEmpty()) {
-                err.println("culprit capture: no incident '" + incident + "' in " + database.where());
+                err.println("culprit capture: no incident '" + TerminalText.printable(incident.strip()) + "' in " + database.where());
                 return Culprit.EXIT_RUNTIME;
             }
             onHost = span.get().host();
             fromTs = span.get().start() - margin.toMillis();
             toTs = (span.get().end() != null ? span.get().end() : now) + margin.toMillis();
-            what = "around incident " + incident + " (" + onHost + ", margin " + margin.toSeconds() + " s)";
+            what = "around incident " + span.get().shortId() + " (" + TerminalText.printable(onHost) + ", margin " + margin.toSeconds() + " s)";
         } else {
             fromTs = from.toEpochMilli();
             toTs = to != null ? to.toEpochMilli() : now;
             onHost = host;
-            what = "from " + (host == null ? "every host" : host);
+            what = "from " + (host == null ? "every host" : TerminalText.printable(host));
         }
         long captured;
         try (EventArchive.Writer archive = new EventArchive.Writer(out)) {

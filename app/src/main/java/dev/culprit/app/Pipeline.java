@@ -86,7 +86,7 @@ public final class Pipeline implements AutoCloseable {
         Consumer<String> notices = line -> System.err.println("culprit: " + line);
         ConsoleAlerts console = new ConsoleAlerts(alertsOut, colour);
         ReplayedAlerts replayed = playFirst.isEmpty() ? null
-                : new ReplayedAlerts(playFirst.stream().map(Event::host).collect(Collectors.toSet()), console, alertsOut);
+                : new ReplayedAlerts(playFirst.stream().map(Event::host).collect(Collectors.toSet()), console);
         List<Consumer<Alert>> all = new ArrayList<>(outlets);
         all.add(0, replayed == null ? console : replayed);
         // The job runs in this JVM: its alerts reach the console and webhook directly; the alerts topic is for others.

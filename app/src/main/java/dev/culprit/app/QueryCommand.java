@@ -1,13 +1,10 @@
 package dev.culprit.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.culprit.events.text.Durations;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.storage.IncidentDetail;
 import dev.culprit.storage.IncidentFilter;
+import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentQueries;
 import dev.culprit.storage.IncidentSummary;
 import dev.culprit.storage.ReadOnlySql;
@@ -24,7 +21,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -122,7 +121,7 @@ public final class QueryCommand implements Callable<Integer> {
         int limit;
 
         @Override
-        public Integer call() throws JsonProcessingException {
+        public Integer call() {
             if (limit < 1) {
                 throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
             }
@@ -130,23 +129,24 @@ public final class QueryCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--since (" + since + ") is after --until (" + until + ")");
             }
             IncidentFilter filter = new IncidentFilter(since, until, kind, host, culprit, openOnly, limit + 1);
-            List<IncidentSummary> found = IncidentQueries.open(database.access()).list(filter);
+            IncidentQueries queries = IncidentQueries.open(database.access());
+            List<IncidentSummary> found = queries.list(filter);
             List<IncidentSummary> shown = found.subList(0, Math.min(limit, found.size()));
             PrintWriter out = spec.commandLine().getOut();
             switch (format) {
-                case JSON -> out.println(Output.JSON.writeValueAsString(shown.stream().map(QueryCommand::incidentJson).toList()));
-                case CSV -> Output.csv(out, List.of("id", "kind", "severity", "host", "rule", "start", "end",
+                case JSON -> queries.details(shown).forEach(d -> out.println(IncidentJson.line(IncidentJson.of(d))));
+                case CSV -> Output.csv(out, List.of("id", "key", "kind", "severity", "host", "rule", "start", "end",
                                 "top_culprit_role", "top_culprit", "summary"),
-                        shown.stream().map(i -> List.of(i.id(), i.kind(), i.severity(), i.host(), i.rule(),
-                                Output.iso(i.start()), i.end() == null ? "" : Output.iso(i.end()),
+                        shown.stream().map(i -> List.of(i.shortId(), i.id(), i.kind(), i.severity(), i.host(), i.rule(),
+                                IncidentJson.iso(i.start()), i.end() == null ? "" : IncidentJson.iso(i.end()),
                                 nullToEmpty(i.topCulpritRole()), nullToEmpty(i.topCulpritName()), nullToEmpty(i.summary()))).toList());
                 default -> {
                     if (shown.isEmpty()) {
                         spec.commandLine().getErr().println("culprit query incidents: no incidents match");
                     } else {
-                        Output.table(out, List.of("ID", "KIND", "SEVERITY", "HOST", "START", "END", "TOP CULPRIT", "SUMMARY"),
-                                shown.stream().map(i -> List.of(i.id(), i.kind(), i.severity(), i.host(), Output.local(i.start()),
-                                        i.end() == null ? "open" : Output.local(i.end()),
+                        TextTable.print(out, Terminal.ofStdout().width(), INCIDENT_COLUMNS,
+                                shown.stream().map(i -> List.of(i.shortId(), i.kind(), i.severity(), i.host(), Output.local(i.start()),
+                                        Output.end(i.start(), i.end()),
                                         i.topCulpritName() == null ? "-" : i.topCulpritName(), nullToEmpty(i.summary()))).toList());
                     }
                 }
@@ -160,23 +160,14 @@ public final class QueryCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> incidentJson(IncidentSummary i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", i.id());
-        m.put("kind", i.kind());
-        m.put("severity", i.severity());
-        m.put("host", i.host());
-        m.put("rule", i.rule());
-        m.put("start", Output.iso(i.start()));
-        m.put("end", i.end() == null ? null : Output.iso(i.end()));
-        m.put("open", i.open());
-        m.put("startTs", i.start());
-        m.put("endTs", i.end());
-        m.put("resolution", i.resolution());
-        m.put("topCulprit", i.topCulpritName() == null ? null : Map.of("role", i.topCulpritRole(), "name", i.topCulpritName()));
-        m.put("summary", i.summary());
-        return m;
-    }
+    /**
+     * What a reader needs to tell incidents apart and act on is never cut; the summary, then the
+     * top culprit give way to the terminal's width ({@link Terminal}), then the end and severity.
+     */
+    private static final List<TextTable.Column> INCIDENT_COLUMNS = List.of(
+            TextTable.Column.whole("ID"), TextTable.Column.whole("KIND"), TextTable.Column.allOrNothing("SEVERITY"),
+            TextTable.Column.whole("HOST"), TextTable.Column.whole("START"), TextTable.Column.allOrNothing("END"),
+            TextTable.Column.cut("TOP CULPRIT", 12), TextTable.Column.cut("SUMMARY", 12));
 
     @Command(name = "incident", mixinStandardHelpOptions = true,
             description = "Shows one incident: its culprits with their evidence, its alerts in order, and the incidents linked to it.")
@@ -188,26 +179,33 @@ public final class QueryCommand implements Callable<Integer> {
         @Mixin
         DatabaseOption database;
 
-        @Parameters(paramLabel = "ID", description = "The incident id, as `culprit query incidents` lists it.")
+        @Parameters(paramLabel = "ID", description = "The incident's id as `culprit query incidents` lists it (8 hex digits), or its key.")
         String id;
 
         @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT", description = "table or json (default: ${DEFAULT-VALUE}).")
         Format format;
 
         @Override
-        public Integer call() throws JsonProcessingException {
+        public Integer call() {
             if (format == Format.CSV) {
                 throw new ParameterException(spec.commandLine(), "one incident is not a table: use --format table or json");
             }
             IncidentQueries queries = IncidentQueries.open(database.access());
-            var found = queries.find(id);
+            Optional<IncidentDetail> found;
+            try {
+                found = queries.find(id);
+            } catch (IncidentId.Ambiguous e) {
+                spec.commandLine().getErr().println("culprit query incident: " + TerminalText.printable(e.getMessage()));
+                return Culprit.EXIT_RUNTIME;
+            }
             if (found.isEmpty()) {
-                spec.commandLine().getErr().println("culprit query incident: no incident '" + TerminalText.printable(id) + "' in " + queries.url());
+                spec.commandLine().getErr().println("culprit query incident: no incident '" + TerminalText.printable(id.strip())
+                        + "' in " + queries.url());
                 return Culprit.EXIT_RUNTIME;
             }
             PrintWriter out = spec.commandLine().getOut();
             if (format == Format.JSON) {
-                out.println(Output.JSON.writeValueAsString(detailJson(found.get())));
+                out.println(IncidentJson.line(IncidentJson.of(found.get())));
             } else {
                 printDetail(out, found.get());
             }
@@ -216,44 +214,10 @@ public final class QueryCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> detailJson(IncidentDetail d) {
-        Map<String, Object> m = incidentJson(d.incident());
-        m.remove("topCulprit");
-        m.put("culprits", d.culprits().stream().map(c -> {
-            Map<String, Object> cm = new LinkedHashMap<>();
-            cm.put("role", c.role());
-            cm.put("name", c.name());
-            cm.put("evidence", c.evidence());
-            cm.put("details", c.details());
-            return cm;
-        }).toList());
-        m.put("timeline", d.timeline().stream().map(t -> {
-            Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("state", t.state());
-            tm.put("time", Output.iso(t.ts()));
-            tm.put("ts", t.ts());
-            tm.put("severity", t.severity());
-            tm.put("summary", t.summary());
-            return tm;
-        }).toList());
-        m.put("linked", d.linked().stream().map(l -> {
-            Map<String, Object> lm = new LinkedHashMap<>();
-            lm.put("id", l.id());
-            lm.put("known", l.known());
-            lm.put("kind", l.kind());
-            lm.put("host", l.host());
-            lm.put("start", l.start() == null ? null : Output.iso(l.start()));
-            lm.put("end", l.end() == null ? null : Output.iso(l.end()));
-            lm.put("summary", l.summary());
-            return lm;
-        }).toList());
-        return m;
-    }
-
     private static void printDetail(PrintWriter out, IncidentDetail d) {
         IncidentSummary i = d.incident();
-        String p = TerminalText.printable(i.id());
-        out.println("Incident " + p + "  " + i.kind() + ", " + i.severity() + (i.open() ? ", open" : ""));
+        out.println("Incident " + i.shortId() + "  " + i.kind() + ", " + i.severity() + (i.open() ? ", open" : ""));
+        out.println("  key      " + TerminalText.printable(i.id()));
         out.println("  host     " + TerminalText.printable(i.host()));
         out.println("  rule     " + TerminalText.printable(i.rule()));
         out.println("  start    " + Output.local(i.start()));
@@ -282,14 +246,15 @@ public final class QueryCommand implements Callable<Integer> {
             out.println("  (none)");
         }
         Output.rows(out, "  ", d.linked().stream().map(l -> l.known()
-                ? List.of(l.id(), l.kind(), l.host(), Output.local(l.start()), l.end() == null ? "open" : Output.local(l.end()), nullToEmpty(l.summary()))
-                : List.of(l.id(), "(not stored)")).toList());
+                ? List.of(l.shortId(), l.kind(), l.host(), Output.local(l.start()), Output.end(l.start(), l.end()), nullToEmpty(l.summary()))
+                : List.of(l.shortId(), "(not stored)")).toList());
     }
 
     @Command(name = "sql", mixinStandardHelpOptions = true,
             description = {"Runs one read-only SQL query (SELECT, WITH, EXPLAIN, SHOW, VALUES, TABLE). Anything else is "
                 + "refused, and the query runs as a temporary SELECT-only database user, so H2 itself refuses a write "
-                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds)."})
+                + "hidden inside it.", "Tables: incidents, alerts, culprits, related_incidents (times in epoch milliseconds). "
+                + "The incidents' id column holds their keys; the short id is " + IncidentId.SQL + "."})
     static final class Sql implements Callable<Integer> {
 
         @Spec
@@ -309,7 +274,7 @@ public final class QueryCommand implements Callable<Integer> {
         int maxRows;
 
         @Override
-        public Integer call() throws JsonProcessingException {
+        public Integer call() {
             if (maxRows < 1) {
                 throw new ParameterException(spec.commandLine(), "--max-rows must be at least 1, was " + maxRows);
             }
@@ -325,25 +290,24 @@ public final class QueryCommand implements Callable<Integer> {
                 return Culprit.EXIT_RUNTIME;
             }
             PrintWriter out = spec.commandLine().getOut();
+            List<String> columns = result.columns().stream().map(Sql::asWritten).toList();
             switch (format) {
                 case JSON -> {
-                    List<Map<String, Object>> rows = new ArrayList<>();
                     for (List<Object> row : result.rows()) {
                         Map<String, Object> m = new LinkedHashMap<>();
                         for (int col = 0; col < row.size(); col++) {
-                            String key = result.columns().get(col);
+                            String key = columns.get(col);
                             while (m.containsKey(key)) {
                                 key = key + "_" + (col + 1);
                             }
                             m.put(key, Output.jsonValue(row.get(col)));
                         }
-                        rows.add(m);
+                        out.println(IncidentJson.line(m));
                     }
-                    out.println(Output.JSON.writeValueAsString(rows));
                 }
-                case CSV -> Output.csv(out, result.columns(),
+                case CSV -> Output.csv(out, columns,
                         result.rows().stream().map(r -> r.stream().map(v -> v == null ? "" : Output.text(v)).toList()).toList());
-                default -> Output.table(out, result.columns(),
+                default -> Output.table(out, columns,
                         result.rows().stream().map(r -> r.stream().map(v -> v == null ? "NULL" : Output.text(v)).toList()).toList());
             }
             out.flush();
@@ -351,6 +315,17 @@ public final class QueryCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("culprit query sql: showing the first " + maxRows + " rows; there are more (--max-rows)");
             }
             return 0;
+        }
+
+        /**
+         * A column's name in the case the query wrote it. H2 upper-cases unquoted identifiers and
+         * the expressions it names columns by ({@code end_ts} comes back {@code END_TS},
+         * {@code count(*)} {@code COUNT(*)}), and keeps quoted ones as written: a name with no
+         * lower-case letter is taken to be folded and given back in lower case, so
+         * {@code "Ends"} stays {@code Ends} (an all-capitals quoted name comes back in lower case too).
+         */
+        static String asWritten(String column) {
+            return column.equals(column.toUpperCase(Locale.ROOT)) ? column.toLowerCase(Locale.ROOT) : column;
         }
     }
 
@@ -361,19 +336,22 @@ public final class QueryCommand implements Callable<Integer> {
     /** How rows leave the command: aligned text for people, CSV and JSON for programs. */
     static final class Output {
 
-        static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
         private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
         private static final int MAX_CELL = 80;
 
         private Output() {}
 
-        static String iso(long epochMillis) {
-            return Instant.ofEpochMilli(epochMillis).toString();
-        }
-
         static String local(long epochMillis) {
             return LOCAL.format(Instant.ofEpochMilli(epochMillis));
+        }
+
+        /** "open", the time of day when the incident ended on the day it started, the date and time otherwise. */
+        static String end(Long start, Long end) {
+            if (end == null) {
+                return "open";
+            }
+            String full = local(end);
+            return start != null && full.substring(0, 10).equals(local(start).substring(0, 10)) ? full.substring(11) : full;
         }
 
         static String number(double v) {

@@ -33,9 +33,9 @@ final class Replay {
      * @param speed times faster than real time; 0 for as fast as possible
      * @param store where to keep the incidents found, or null to keep none
      * @param progress told how many events the job has taken, about twice a second
-     * @return the incidents found, as they stood at the end of the archive, by start time
+     * @return every alert the job sent, in event time order ({@link #incidents} makes incidents of them)
      */
-    static List<Incident> run(Path dataDir, List<Event> events, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
+    static List<Alert> run(Path dataDir, List<Event> events, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
             throws Exception {
         String replayId = UUID.randomUUID().toString();
         Queue<Alert> collected = new ConcurrentLinkedQueue<>();
@@ -56,11 +56,14 @@ final class Replay {
             }
             result.get(); // a failed job says why here
             progress.accept(ArchiveSource.progress(replayId));
-            return incidents(List.copyOf(collected));
+            // the job's parallel subtasks hand alerts over in any order: the same archive must print the same way
+            return collected.stream()
+                    .sorted(Comparator.comparingLong(Alert::ts).thenComparing(a -> a.incident().id()).thenComparing(Alert::state))
+                    .toList();
         }
     }
 
-    /** Each incident as its last alert left it, with every link any of its alerts carried. */
+    /** Each incident as its last alert left it, with every link any of its alerts carried, by start time. */
     static List<Incident> incidents(List<Alert> alerts) {
         Map<String, Incident> last = new LinkedHashMap<>();
         Map<String, Set<String>> related = new LinkedHashMap<>();

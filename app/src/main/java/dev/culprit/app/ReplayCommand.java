@@ -1,26 +1,24 @@
 package dev.culprit.app;
 
+import dev.culprit.events.Alert;
 import dev.culprit.events.Event;
-import dev.culprit.events.EventCodec;
 import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.EventArchive;
+import dev.culprit.storage.IncidentDetail;
 import dev.culprit.storage.IncidentFilter;
+import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentQueries;
-import dev.culprit.storage.IncidentSummary;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -41,9 +39,6 @@ import picocli.CommandLine.Spec;
                     + "this is how a rule change is back-tested. The same archive gives the same incidents at any speed."})
 public final class ReplayCommand implements Callable<Integer> {
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-
     @Spec
     CommandSpec spec;
 
@@ -58,7 +53,7 @@ public final class ReplayCommand implements Callable<Integer> {
     Path rulesDir;
 
     @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
-            description = "table or json (default: ${DEFAULT-VALUE}).")
+            description = "table or json: one incident per line, or with --diff one line holding the differences (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--diff", description = "Compare with the incidents recorded in history for the same span and hosts.")
@@ -116,16 +111,29 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         DatabaseAccess store = noStore ? null : DataDirectory.prepare(dataDir, err::println).database("replay").access();
         Progress progress = new Progress(err, events.size(), System.console() != null);
-        List<Incident> incidents = Replay.run(dataDir, events, rules, timesFaster, store, progress::show);
+        List<Alert> alerts = Replay.run(dataDir, events, rules, timesFaster, store, progress::show);
         progress.done();
+        List<Incident> incidents = Replay.incidents(alerts);
+        int width = Terminal.ofStdout().width();
 
-        if (format.equals("json")) {
-            out.println(EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(incidents));
-        } else {
-            printTable(out, incidents);
-        }
         if (diff) {
-            printDiff(out, incidents, history(history, events));
+            HistoryDiff against = HistoryDiff.of(alerts, history(history, events), lastEventByHost(events));
+            if (format.equals("json")) {
+                // a diff is one document: what a script reads is JSON and nothing else
+                out.println(IncidentJson.line(against.json()));
+            } else {
+                printTable(out, width, incidents);
+                out.println();
+                against.print(out, width);
+            }
+        } else if (format.equals("json")) {
+            Map<String, Incident> byKey = incidents.stream().collect(Collectors.toMap(Incident::id, Function.identity(), (x, y) -> x));
+            for (Incident i : incidents) {
+                out.println(IncidentJson.line(IncidentJson.of(i,
+                        alerts.stream().filter(a -> a.incident().id().equals(i.id())).toList(), byKey)));
+            }
+        } else {
+            printTable(out, width, incidents);
         }
         out.flush();
         return 0;
@@ -141,64 +149,36 @@ public final class ReplayCommand implements Callable<Integer> {
         throw new IllegalArgumentException("'" + text + "' is not a speed: write 1x, 10x, any Nx, or max");
     }
 
-    private static List<IncidentSummary> history(DatabaseAccess history, List<Event> events) {
+    /** What history holds for the archive's span on the archive's hosts, each incident in full. */
+    private static List<IncidentDetail> history(DatabaseAccess history, List<Event> events) {
         long first = events.stream().mapToLong(Event::ts).min().orElseThrow();
         long last = events.stream().mapToLong(Event::ts).max().orElseThrow();
         Set<String> hosts = events.stream().map(Event::host).collect(Collectors.toSet());
-        return IncidentQueries.open(history)
+        IncidentQueries queries = IncidentQueries.open(history);
+        return queries.details(queries
                 .list(new IncidentFilter(Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), null, null, null, false, 100_000))
-                .stream().filter(s -> hosts.contains(s.host())).toList();
+                .stream().filter(s -> hosts.contains(s.host())).toList());
     }
 
-    private static void printTable(PrintWriter out, List<Incident> incidents) {
+    private static Map<String, Long> lastEventByHost(List<Event> events) {
+        return events.stream().collect(Collectors.toMap(Event::host, Event::ts, Math::max));
+    }
+
+    /** Kind, host and start are never cut; the culprits give way to the terminal's width, then the end and severity. */
+    private static final List<TextTable.Column> COLUMNS = List.of(
+            TextTable.Column.whole("ID"), TextTable.Column.whole("KIND"), TextTable.Column.allOrNothing("SEVERITY"),
+            TextTable.Column.whole("HOST"), TextTable.Column.whole("START"), TextTable.Column.allOrNothing("END"),
+            TextTable.Column.cut("CULPRITS", 12));
+
+    private static void printTable(PrintWriter out, int width, List<Incident> incidents) {
         if (incidents.isEmpty()) {
             out.println("no incidents");
             return;
         }
-        out.printf("%-6s  %-8s  %-16s  %-19s  %-19s  %s%n", "KIND", "SEVERITY", "HOST", "START", "END", "CULPRITS");
-        for (Incident i : incidents) {
-            out.printf("%-6s  %-8s  %-16s  %-19s  %-19s  %s%n",
-                    EventCodec.mapper().convertValue(i.kind(), String.class),
-                    EventCodec.mapper().convertValue(i.severity(), String.class),
-                    TerminalText.printable(i.host()), TIME.format(Instant.ofEpochMilli(i.start())),
-                    i.end() == null ? "open" : TIME.format(Instant.ofEpochMilli(i.end())),
-                    i.culprits().stream().limit(4).map(c -> TerminalText.printable(c.name())).collect(Collectors.joining(", ")));
-        }
+        TextTable.print(out, width, COLUMNS, incidents.stream().map(i -> List.of(IncidentId.of(i.id()), IncidentJson.name(i.kind()),
+                IncidentJson.name(i.severity()), i.host(), QueryCommand.Output.local(i.start()), QueryCommand.Output.end(i.start(), i.end()),
+                i.culprits().stream().limit(4).map(c -> c.name()).collect(Collectors.joining(", ")))).toList());
         out.println(incidents.size() + " incident(s)");
-    }
-
-    /** new: found now, not in history; missing: in history, not found now; changed: found in both, but different. */
-    private static void printDiff(PrintWriter out, List<Incident> replayed, List<IncidentSummary> recorded) {
-        Map<String, IncidentSummary> before = recorded.stream()
-                .collect(Collectors.toMap(IncidentSummary::id, Function.identity(), (a, b) -> a));
-        Map<String, Incident> now = replayed.stream().collect(Collectors.toMap(Incident::id, Function.identity(), (a, b) -> a));
-        int changes = 0;
-        out.println();
-        out.println("against history (" + recorded.size() + " recorded, " + replayed.size() + " replayed):");
-        for (Incident i : replayed) {
-            IncidentSummary s = before.get(i.id());
-            String top = i.culprits().isEmpty() ? null : i.culprits().get(0).name();
-            String severity = EventCodec.mapper().convertValue(i.severity(), String.class);
-            if (s == null) {
-                out.println("  new      " + TerminalText.printable(i.id()) + "  " + TerminalText.printable(i.summary()));
-                changes++;
-            } else if (!severity.equals(s.severity()) || !Objects.equals(top, s.topCulpritName())
-                    || !Objects.equals(i.end(), s.end())) {
-                out.println("  changed  " + TerminalText.printable(i.id()) + "  severity " + s.severity() + " -> " + severity
-                        + ", top culprit " + TerminalText.printable(s.topCulpritName()) + " -> " + TerminalText.printable(top)
-                        + ", end " + s.end() + " -> " + i.end());
-                changes++;
-            }
-        }
-        for (IncidentSummary s : recorded) {
-            if (!now.containsKey(s.id())) {
-                out.println("  missing  " + TerminalText.printable(s.id()) + "  " + TerminalText.printable(s.summary()));
-                changes++;
-            }
-        }
-        if (changes == 0) {
-            out.println("  no differences");
-        }
     }
 
     /** A progress line on a terminal: events handed to the job, rate, and time left. */

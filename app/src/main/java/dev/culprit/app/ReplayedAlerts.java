@@ -1,7 +1,6 @@
 package dev.culprit.app;
 
 import dev.culprit.events.Alert;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -22,19 +21,16 @@ final class ReplayedAlerts implements Consumer<Alert> {
     static final String MARK = "[replay]";
 
     private final Set<String> replayedHosts;
-    private final Consumer<Alert> console;
-    private final PrintStream out;
+    private final ConsoleAlerts console;
     private final List<Alert> held = new ArrayList<>();
     private final Set<String> hostsSeen = new HashSet<>();
     private final Set<String> openIncidents = new HashSet<>();
     private boolean released;
     private long shown;
 
-    /** @param out the stream {@code console} prints to, for the marker in front of each replayed alert */
-    ReplayedAlerts(Set<String> replayedHosts, Consumer<Alert> console, PrintStream out) {
+    ReplayedAlerts(Set<String> replayedHosts, ConsoleAlerts console) {
         this.replayedHosts = Set.copyOf(replayedHosts);
         this.console = console;
-        this.out = out;
     }
 
     @Override
@@ -76,8 +72,7 @@ final class ReplayedAlerts implements Consumer<Alert> {
     }
 
     private void show(Alert alert) {
-        out.print(MARK + " ");
-        console.accept(alert);
+        console.accept(alert, MARK);
         shown++;
     }
 }

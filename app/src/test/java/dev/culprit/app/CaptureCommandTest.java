@@ -13,6 +13,7 @@ import dev.culprit.events.access.OwnerOnlyFile;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.EventArchive;
+import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentStore;
 import dev.culprit.storage.RawEventStore;
 import java.io.PrintWriter;
@@ -110,12 +111,14 @@ class CaptureCommandTest {
     void anIncidentIsCapturedOnItsHostWithTheMarginEitherSide() {
         incident("web1-iowait-1", T0 + 200_000, T0 + 300_000);
         Path archive = outDir.resolve("stall.culprit.gz");
+        String id = IncidentId.of("web1-iowait-1");
 
-        int exit = culprit("capture", "--incident", "web1-iowait-1", "--margin", "1m", "--out", archive.toString(),
+        // the short id as `query incidents` lists it, pasted with the blanks a terminal selection brings along
+        int exit = culprit("capture", "--incident", "  " + id + "\n", "--margin", "1m", "--out", archive.toString(),
                 "--data-dir", dataDir.toString());
 
         assertThat(exit).isZero();
-        assertThat(out.toString()).isEqualTo("captured 23 event(s) around incident web1-iowait-1 (web1, margin 60 s) between "
+        assertThat(out.toString()).isEqualTo("captured 23 event(s) around incident " + id + " (web1, margin 60 s) between "
                 + Instant.ofEpochMilli(T0 + 140_000) + " and " + Instant.ofEpochMilli(T0 + 360_000) + " into " + archive
                 + System.lineSeparator());
         List<Event> read = EventArchive.read(archive);

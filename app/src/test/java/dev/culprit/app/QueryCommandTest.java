@@ -14,6 +14,7 @@ import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.DatabaseLogin;
+import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -96,39 +97,83 @@ class QueryCommandTest {
         return table.lines().skip(1).map(l -> l.split("\\s{2,}")[col]).toList();
     }
 
-    @Test
-    void incidentsListsTheLastDayNewestFirstAsAnAlignedTable() {
-        Run r = query("incidents");
+    /** The short ids `query incidents` lists for these keys. */
+    private static List<String> ids(String... keys) {
+        return java.util.Arrays.stream(keys).map(IncidentId::of).toList();
+    }
 
-        assertThat(r.exit()).isZero();
+    /** `culprit query ...` as its own process, with the environment a terminal session would give it. */
+    private Run queryProcess(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), dev.culprit.app.Culprit.class.getName(), "query"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--data-dir", dir.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile());
+        builder.environment().remove("COLUMNS");
+        builder.environment().remove("NO_COLOR");
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out, Files.readString(dir.resolve("stderr.txt")));
+    }
+
+    @Test
+    void incidentsListsTheLastDayNewestFirstAsAnAlignedTable() throws Exception {
+        Run r = queryProcess(Map.of("COLUMNS", "250"), "incidents");
+
+        assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("ID").contains("KIND", "SEVERITY", "HOST", "START", "END", "TOP CULPRIT", "SUMMARY");
-        assertThat(column(r.out(), 0)).containsExactly("mail-flood", "dos-burst", "lookalike", "long-iowait");
+        assertThat(column(r.out(), 0)).containsExactlyElementsOf(ids("mail-flood", "dos-burst", "lookalike", "long-iowait"));
         int culpritColumn = lines.get(0).indexOf("TOP CULPRIT");
         assertThat(lines.get(4).substring(culpritColumn)).startsWith("812 mariadbd");
         assertThat(lines.get(1)).contains(" open ");
     }
 
     @Test
+    void onEightyColumnsTheTableFitsAndIdKindHostAndStartAreWhole() throws Exception {
+        String longHost = "web-17.eu-west.example.com";
+        new IncidentStore(DataDirectory.existing(dir).database("culprit")).save(List.of(alert("long-host", longHost, IncidentKind.DOS,
+                now - 5 * MINUTE, null, Alert.State.FIRING, now - 5 * MINUTE,
+                List.of(new Culprit("client", "198.51.100.23", Map.of("deniedPerSec", 40.0))), List.of())));
+
+        Run r = queryProcess(Map.of("COLUMNS", "80"), "incidents");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(6).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(80));
+        assertThat(lines.get(0)).startsWith("ID").contains("KIND", "SEVERITY", "HOST", "START");
+        assertThat(column(r.out(), 0)).containsExactlyElementsOf(ids("long-host", "mail-flood", "dos-burst", "lookalike", "long-iowait"));
+        assertThat(column(r.out(), 1)).containsExactly("dos", "mail", "dos", "dos", "iowait");
+        assertThat(r.out()).contains("  " + longHost + "  ")
+                .contains(QueryCommand.Output.local(now - 30 * HOUR)).doesNotContain("\u001b");
+        // wider, nothing is left out
+        Run wide = queryProcess(Map.of("COLUMNS", "250", "NO_COLOR", "1"), "incidents");
+        assertThat(wide.out().lines().findFirst().orElseThrow()).contains("TOP CULPRIT", "SUMMARY");
+        assertThat(wide.out()).contains("mail on web1, with a comma").doesNotContain("\u001b");
+    }
+
+    @Test
     void everyFilterNarrowsTheList() {
-        assertThat(column(query("incidents", "--kind", "dos").out(), 0)).containsExactly("dos-burst", "lookalike");
-        assertThat(column(query("incidents", "--host", "WEB1").out(), 0)).containsExactly("mail-flood", "long-iowait");
-        assertThat(column(query("incidents", "--culprit", "MariaDB").out(), 0)).containsExactly("long-iowait");
-        assertThat(column(query("incidents", "--open").out(), 0)).containsExactly("mail-flood", "long-iowait");
+        assertThat(column(query("incidents", "--kind", "dos").out(), 0)).containsExactlyElementsOf(ids("dos-burst", "lookalike"));
+        assertThat(column(query("incidents", "--host", "WEB1").out(), 0)).containsExactlyElementsOf(ids("mail-flood", "long-iowait"));
+        assertThat(column(query("incidents", "--culprit", "MariaDB").out(), 0)).containsExactlyElementsOf(ids("long-iowait"));
+        assertThat(column(query("incidents", "--open").out(), 0)).containsExactlyElementsOf(ids("mail-flood", "long-iowait"));
         assertThat(column(query("incidents", "--since", "48h").out(), 0))
-                .containsExactly("mail-flood", "dos-burst", "lookalike", "long-iowait", "old-iowait");
-        assertThat(column(query("incidents", "--since", "48h", "--until", "25h").out(), 0)).containsExactly("long-iowait", "old-iowait");
+                .containsExactlyElementsOf(ids("mail-flood", "dos-burst", "lookalike", "long-iowait", "old-iowait"));
+        assertThat(column(query("incidents", "--since", "48h", "--until", "25h").out(), 0)).containsExactlyElementsOf(ids("long-iowait", "old-iowait"));
         String isoSince = Instant.ofEpochMilli(now - 50 * MINUTE).toString();
-        assertThat(column(query("incidents", "--since", isoSince).out(), 0)).containsExactly("mail-flood", "long-iowait");
+        assertThat(column(query("incidents", "--since", isoSince).out(), 0)).containsExactlyElementsOf(ids("mail-flood", "long-iowait"));
         assertThat(column(query("incidents", "--kind", "iowait", "--host", "web1", "--open", "--culprit", "812").out(), 0))
-                .containsExactly("long-iowait");
+                .containsExactlyElementsOf(ids("long-iowait"));
     }
 
     @Test
     void aLocalDateTimeIsReadInThisMachinesZone() {
         String local = java.time.LocalDateTime.ofInstant(Instant.ofEpochMilli(now - 50 * MINUTE), java.time.ZoneId.systemDefault())
                 .withNano(0).toString();
-        assertThat(column(query("incidents", "--since", local.replace('T', ' ')).out(), 0)).containsExactly("mail-flood", "long-iowait");
+        assertThat(column(query("incidents", "--since", local.replace('T', ' ')).out(), 0)).containsExactlyElementsOf(ids("mail-flood", "long-iowait"));
     }
 
     @ParameterizedTest
@@ -137,27 +182,64 @@ class QueryCommandTest {
         Run r = query("incidents", "--culprit", text);
 
         assertThat(r.exit()).isZero();
-        assertThat(column(r.out(), 0)).containsExactly("dos-burst");
-        assertThat(query("sql", "SELECT COUNT(*) FROM incidents", "--format", "csv").out()).isEqualTo("COUNT(*)\r\n5\r\n");
+        assertThat(column(r.out(), 0)).containsExactlyElementsOf(ids("dos-burst"));
+        assertThat(query("sql", "SELECT COUNT(*) FROM incidents", "--format", "csv").out()).isEqualTo("count(*)\r\n5\r\n");
     }
 
     @Test
-    void jsonIsOneArrayThatParsesBack() throws Exception {
+    void jsonIsOneIncidentPerLineInTheDocumentedSchema() throws Exception {
         Run r = query("incidents", "--format", "json");
 
-        JsonNode array = new ObjectMapper().readTree(r.out());
-        assertThat(array.isArray()).isTrue();
-        assertThat(array).hasSize(4);
-        JsonNode longIowait = array.get(3);
-        assertThat(longIowait.get("id").asText()).isEqualTo("long-iowait");
+        assertThat(r.exit()).isZero();
+        List<JsonNode> incidents = r.out().lines().map(QueryCommandTest::json).toList();
+        assertThat(incidents).hasSize(4).allSatisfy(i -> {
+            assertThat(i.get("schema").asText()).isEqualTo("culprit.incident/1");
+            assertThat(i.get("id").asText()).isEqualTo(IncidentId.of(i.get("key").asText()));
+            assertThat(Instant.parse(i.get("start").asText()).toEpochMilli()).isEqualTo(i.get("startMs").asLong());
+        });
+        JsonNode longIowait = incidents.get(3);
+        assertThat(fieldNames(longIowait)).containsExactly("schema", "id", "key", "kind", "severity", "host", "rule", "start", "startMs",
+                "end", "endMs", "open", "resolution", "summary", "culprits", "timeline", "linked");
+        assertThat(longIowait.get("key").asText()).isEqualTo("long-iowait");
         assertThat(longIowait.get("open").asBoolean()).isTrue();
         assertThat(longIowait.get("end").isNull()).isTrue();
+        assertThat(longIowait.get("endMs").isNull()).isTrue();
         assertThat(longIowait.get("resolution").isNull()).isTrue();
-        assertThat(array).filteredOn(i -> !i.get("open").asBoolean())
+        assertThat(incidents).filteredOn(i -> !i.get("open").asBoolean())
                 .isNotEmpty()
                 .allSatisfy(i -> assertThat(i.get("resolution").asText()).isEqualTo("condition cleared"));
-        assertThat(longIowait.get("topCulprit").get("name").asText()).isEqualTo("812 mariadbd");
-        assertThat(Instant.parse(longIowait.get("start").asText()).toEpochMilli()).isEqualTo(now - 30 * HOUR);
+        assertThat(longIowait.get("culprits").get(0).get("name").asText()).isEqualTo("812 mariadbd");
+        assertThat(longIowait.get("culprits").get(0).get("details").get("cmdline").asText()).isEqualTo("/usr/sbin/mariadbd");
+        assertThat(longIowait.get("start").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(longIowait.get("startMs").asLong()).isEqualTo(now - 30 * HOUR);
+        assertThat(longIowait.get("timeline").get(1).get("state").asText()).isEqualTo("update");
+        assertThat(longIowait.get("linked").get(0).get("id").asText()).isEqualTo(IncidentId.of("mail-flood"));
+    }
+
+    @Test
+    void oneIncidentIsTheSameObjectAsInTheList() throws Exception {
+        JsonNode listed = query("incidents", "--format", "json").out().lines().map(QueryCommandTest::json)
+                .filter(i -> i.get("key").asText().equals("dos-burst")).findFirst().orElseThrow();
+
+        Run one = query("incident", IncidentId.of("dos-burst"), "--format", "json");
+
+        assertThat(one.exit()).isZero();
+        assertThat(one.out().lines()).hasSize(1);
+        assertThat(json(one.out())).isEqualTo(listed);
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
@@ -166,28 +248,33 @@ class QueryCommandTest {
 
         List<List<String>> records = parseCsv(r.out());
         assertThat(records).hasSize(5);
-        assertThat(records.get(0)).containsExactly("id", "kind", "severity", "host", "rule", "start", "end",
+        assertThat(records.get(0)).containsExactly("id", "key", "kind", "severity", "host", "rule", "start", "end",
                 "top_culprit_role", "top_culprit", "summary");
-        assertThat(records.get(1).get(9)).isEqualTo("mail on web1, with a comma");
-        assertThat(records).allSatisfy(rec -> assertThat(rec).hasSize(10));
+        assertThat(records.get(1).subList(0, 2)).containsExactly(IncidentId.of("mail-flood"), "mail-flood");
+        assertThat(records.get(1).get(10)).isEqualTo("mail on web1, with a comma");
+        assertThat(records).allSatisfy(rec -> assertThat(rec).hasSize(11));
     }
 
     @Test
     void oneIncidentShowsEvidenceDetailsTimelineAndLinks() {
-        Run r = query("incident", "long-iowait");
+        // its short id as pasted from the list, with the blanks a terminal selection brings along
+        Run r = query("incident", " " + IncidentId.of("long-iowait") + "\n");
 
-        assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("Incident long-iowait", "1. process  812 mariadbd")
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Incident " + IncidentId.of("long-iowait") + "  iowait", "key      long-iowait", "1. process  812 mariadbd")
                 .containsPattern("blkioDelayMs\\s+950")
                 .containsPattern("cmdline\\s+/usr/sbin/mariadbd")
                 .containsPattern("container\\s+docker-3f2a")
                 .containsPattern("(?s)Timeline\\n.*firing.*\\n.*update")
-                .containsPattern("(?s)Linked incidents\\n\\s+mail-flood\\s+mail\\s+web1");
+                .containsPattern("(?s)Linked incidents\\n\\s+" + IncidentId.of("mail-flood") + "\\s+mail\\s+web1");
+        assertThat(query("incident", "  long-iowait ").out()).isEqualTo(r.out());
     }
 
     @Test
     void oneIncidentAsJson() throws Exception {
         JsonNode incident = new ObjectMapper().readTree(query("incident", "dos-burst", "--format", "json").out());
+
+        assertThat(incident.get("id").asText()).isEqualTo(IncidentId.of("dos-burst"));
 
         assertThat(incident.get("culprits")).hasSize(2);
         assertThat(incident.get("culprits").get(1).get("name").asText()).isEqualTo(HOSTILE);
@@ -206,19 +293,25 @@ class QueryCommandTest {
 
     @Test
     void sqlRunsAReadInEveryFormat() throws Exception {
-        String select = "SELECT id, end_ts FROM incidents WHERE host = 'web2' ORDER BY start_ts DESC";
+        String select = "SELECT id, end_ts, " + IncidentId.SQL + " AS short_id, 1 AS \"Quoted\" FROM incidents WHERE host = 'web2' "
+                + "ORDER BY start_ts DESC";
 
         Run table = query("sql", select);
         assertThat(table.exit()).isZero();
         assertThat(table.out().lines().toList()).hasSize(3);
-        assertThat(table.out().lines().findFirst().orElseThrow()).matches("ID\\s+END_TS");
+        assertThat(table.out().lines().findFirst().orElseThrow()).matches("id\\s+end_ts\\s+short_id\\s+Quoted");
 
-        assertThat(parseCsv(query("sql", select, "--format", "csv").out())).hasSize(3);
+        List<List<String>> csv = parseCsv(query("sql", select, "--format", "csv").out());
+        assertThat(csv).hasSize(3);
+        assertThat(csv.get(0)).containsExactly("id", "end_ts", "short_id", "Quoted");
 
-        JsonNode rows = new ObjectMapper().readTree(query("sql", select, "--format", "json").out());
+        // keys as the query wrote them, one row per line, and the id H2 computes is the one the list shows
+        List<JsonNode> rows = query("sql", select, "--format", "json").out().lines().map(QueryCommandTest::json).toList();
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0).get("ID").asText()).isEqualTo("dos-burst");
-        assertThat(rows.get(0).get("END_TS").asLong()).isEqualTo(now - HOUR);
+        assertThat(fieldNames(rows.get(0))).containsExactly("id", "end_ts", "short_id", "Quoted");
+        assertThat(rows.get(0).get("id").asText()).isEqualTo("dos-burst");
+        assertThat(rows.get(0).get("end_ts").asLong()).isEqualTo(now - HOUR);
+        assertThat(rows.get(0).get("short_id").asText()).isEqualTo(IncidentId.of("dos-burst"));
     }
 
     @ParameterizedTest
@@ -238,8 +331,8 @@ class QueryCommandTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("refused");
-        assertThat(query("sql", "SELECT COUNT(*) FROM incidents", "--format", "csv").out()).isEqualTo("COUNT(*)\r\n5\r\n");
-        assertThat(query("sql", "SELECT COUNT(*) FROM alerts", "--format", "csv").out()).isEqualTo("COUNT(*)\r\n6\r\n");
+        assertThat(query("sql", "SELECT COUNT(*) FROM incidents", "--format", "csv").out()).isEqualTo("count(*)\r\n5\r\n");
+        assertThat(query("sql", "SELECT COUNT(*) FROM alerts", "--format", "csv").out()).isEqualTo("count(*)\r\n6\r\n");
     }
 
     @Test
@@ -279,12 +372,13 @@ class QueryCommandTest {
 
             Run incidents = run(concat(new String[] {"query", "incidents", "--open"}, login));
             assertThat(incidents.exit()).as(incidents.err()).isZero();
-            assertThat(column(incidents.out(), 0)).containsExactly("mail-flood", "long-iowait");
-            assertThat(run(concat(new String[] {"query", "incident", "mail-flood"}, login)).out()).contains("long-iowait");
+            assertThat(column(incidents.out(), 0)).containsExactlyElementsOf(ids("mail-flood", "long-iowait"));
+            assertThat(run(concat(new String[] {"query", "incident", IncidentId.of("mail-flood")}, login)).out())
+                    .contains("key      mail-flood").contains(IncidentId.of("long-iowait"));
             Run drop = run(concat(new String[] {"query", "sql", "SELECT 1; DROP TABLE incidents"}, login));
             assertThat(drop.exit()).isEqualTo(2);
             assertThat(run(concat(new String[] {"query", "sql", "SELECT COUNT(*) FROM incidents", "--format", "csv"}, login)).out())
-                    .isEqualTo("COUNT(*)\r\n5\r\n");
+                    .isEqualTo("count(*)\r\n5\r\n");
             Run noPassword = run("query", "incidents", "--db", url, "--db-user", "CULPRIT_REMOTE");
             assertThat(noPassword.exit()).isEqualTo(2);
             assertThat(noPassword.err()).contains("--db-password-file").contains("CULPRIT_DB_PASSWORD");
@@ -306,7 +400,7 @@ class QueryCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("INIT").contains("not allowed");
         assertThat(query("sql", "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'PLANTED'", "--format", "csv").out())
-                .isEqualTo("COUNT(*)\r\n0\r\n");
+                .isEqualTo("count(*)\r\n0\r\n");
     }
 
     @Test

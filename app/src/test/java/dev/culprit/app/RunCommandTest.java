@@ -50,11 +50,13 @@ class RunCommandTest {
             Path dataDir = dir.resolve("data");
             Path output = dir.resolve("run.out");
             Path login = KafkaLoginFile.write(dir.resolve("kafka-client.properties"), kafka.access());
-            Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder command = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), Culprit.class.getName(),
                     "run", "--bootstrap-servers", kafka.access().bootstrapServers(), "--kafka-properties", login.toString(),
                     "--data-dir", dataDir.toString())
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            command.environment().put("COLUMNS", "80");
+            Process run = command.start();
             try {
                 // while the other process opens the file, H2 may refuse a moment: ask again
                 await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
@@ -64,6 +66,12 @@ class RunCommandTest {
                 assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
             }
             assertThat(Files.readString(output)).contains("FIRING").contains("x.php").contains("stopping");
+            // an alert on an 80-column terminal: one line that fits, whom it blames on an indented second
+            List<String> lines = Files.readAllLines(output);
+            int firing = lines.indexOf(lines.stream().filter(l -> l.contains("  FIRING  ")).findFirst().orElseThrow());
+            assertThat(lines.get(firing)).hasSizeLessThanOrEqualTo(80).containsPattern("  mail    critical  [0-9a-f]{8}  demo-mail  ");
+            assertThat(lines.get(firing + 1)).hasSizeLessThanOrEqualTo(80)
+                    .startsWith("    culprits: script /var/www/html/wp-content/uploads/2024/05/x.php");
         }
     }
 

@@ -26,8 +26,15 @@ public record IncidentDetail(IncidentSummary incident, List<StoredCulprit> culpr
     /**
      * An incident linked to this one, in either direction. Its own fields are null when only the
      * link is stored (the other incident's alert has not arrived).
+     *
+     * @param id the linked incident's key
      */
     public record LinkedIncident(String id, String kind, String host, Long start, Long end, String summary) {
+
+        /** The short id of the linked incident ({@link IncidentId}). */
+        public String shortId() {
+            return IncidentId.of(id);
+        }
 
         public boolean known() {
             return kind != null;

@@ -137,21 +137,48 @@ public final class IncidentQueries {
                 rs.getString("resolution"), rs.getString("summary"), rs.getString("role"), rs.getString("name"));
     }
 
-    /** One incident with its culprits, alert timeline and linked incidents; empty if no such id. */
-    public Optional<IncidentDetail> find(String id) {
+    /**
+     * One incident with its culprits, alert timeline and linked incidents; empty if none has this
+     * key or id ({@link IncidentId}, surrounding whitespace ignored).
+     *
+     * @throws IncidentId.Ambiguous when the text is the id of more than one incident
+     */
+    public Optional<IncidentDetail> find(String keyOrId) {
         try (Connection c = connect()) {
             c.setAutoCommit(false);
             // One transaction: the pipeline may rewrite this incident's culprits while we read.
             try {
-                Optional<IncidentDetail> detail = find(c, id);
+                Optional<String> key = IncidentId.resolve(c, keyOrId);
+                Optional<IncidentDetail> detail = key.isEmpty() ? Optional.empty() : find(c, key.get());
                 c.commit();
                 return detail;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read incident " + keyOrId + " from " + url() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Each listed incident in full, in the order given: one connection, one transaction for them all. */
+    public List<IncidentDetail> details(List<IncidentSummary> listed) {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                List<IncidentDetail> details = new ArrayList<>();
+                for (IncidentSummary s : listed) {
+                    // an incident listed a moment ago is not deleted (nothing deletes incidents), so it is found
+                    find(c, s.id()).ifPresent(details::add);
+                }
+                c.commit();
+                return details;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read incident " + id + " from " + url() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read " + listed.size() + " incident(s) from " + url() + ": " + e.getMessage(), e);
         }
     }
 

@@ -57,9 +57,7 @@ class BurstTest {
             }
         }
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, null, RuleSet.DEFAULT, Duration.ofDays(7),
-                     new PrintStream(console, true, StandardCharsets.UTF_8), false, List.of(), List.of())) {
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir); Pipeline pipeline = detection(runtime, console)) {
             produce(runtime, burst);
             assertThat(awaitRows(runtime, "SELECT COUNT(*) FROM raw_events", burst.size(), Duration.ofMinutes(3)))
                     .as("raw events stored (each once)").isEqualTo(burst.size());
@@ -79,9 +77,7 @@ class BurstTest {
             }
         }
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
-             Pipeline pipeline = Pipeline.start(runtime, null, RuleSet.DEFAULT, Duration.ofDays(7),
-                     new PrintStream(console, true, StandardCharsets.UTF_8), false, List.of(), List.of())) {
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir); Pipeline pipeline = detection(runtime, console)) {
             produce(runtime, burst);
             assertThat(awaitRows(runtime, "SELECT COUNT(*) FROM raw_events", burst.size(), Duration.ofMinutes(3)))
                     .as("raw events stored (each once)").isEqualTo(burst.size());
@@ -95,6 +91,12 @@ class BurstTest {
                     + EventCodec.mapper().convertValue(IncidentKind.IOWAIT, String.class) + "'", 1, Duration.ofSeconds(30))).as("I/O-wait incidents of %s; console: %s", STALLED, console).isEqualTo(1);
             assertThat(awaitRows(runtime, "SELECT COUNT(*) FROM incidents", 1, Duration.ofSeconds(1))).as("incidents of all hosts").isEqualTo(1);
         }
+    }
+
+    /** The embedded pipeline with the shipped rules and no collector of its own: the test is the only producer. */
+    private static Pipeline detection(EmbeddedRuntime runtime, ByteArrayOutputStream console) throws Exception {
+        return Pipeline.start(runtime, null, RuleSet.DEFAULT, Duration.ofDays(7),
+                new PrintStream(console, true, StandardCharsets.UTF_8), false, List.of(), List.of());
     }
 
     private static void produce(EmbeddedRuntime runtime, List<Event> events) {

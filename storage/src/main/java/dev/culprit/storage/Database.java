@@ -65,6 +65,19 @@ public final class Database {
         return new Database(new DatabaseAccess(admin.url(), pipeline));
     }
 
+    /**
+     * Retention: deletes the rows of {@code table} (one of Culprit's own, whose {@code ts} column is
+     * epoch millis) older than {@code cutoffTs}; returns how many went.
+     */
+    int deleteOlderThan(String table, long cutoffTs) {
+        try (Connection c = connect(); PreparedStatement delete = c.prepareStatement("DELETE FROM " + table + " WHERE ts < ?")) {
+            delete.setLong(1, cutoffTs);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot delete old rows of " + table + " from " + url() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A database that is already migrated, used with the given login (a sink's, a reader's). */
     public static Database at(DatabaseAccess access) {
         return new Database(access);

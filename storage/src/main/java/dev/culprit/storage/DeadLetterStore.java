@@ -101,12 +101,7 @@ public final class DeadLetterStore {
 
     /** Retention: deletes the dead letters made before {@code cutoffTs}; returns how many went. */
     public int deleteOlderThan(long cutoffTs) {
-        try (Connection c = db.connect(); PreparedStatement delete = c.prepareStatement("DELETE FROM dead_letters WHERE ts < ?")) {
-            delete.setLong(1, cutoffTs);
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot delete old dead letters from " + db.url() + ": " + e.getMessage(), e);
-        }
+        return db.deleteOlderThan("dead_letters", cutoffTs);
     }
 
     /** Host fields are bounded where they are made; a column's limit must still not fail a whole batch. */

@@ -109,12 +109,7 @@ public final class RawEventStore {
 
     /** Retention: deletes the events older than {@code cutoffTs}; returns how many went. */
     public int deleteOlderThan(long cutoffTs) {
-        try (Connection c = db.connect(); PreparedStatement delete = c.prepareStatement("DELETE FROM raw_events WHERE ts < ?")) {
-            delete.setLong(1, cutoffTs);
-            return delete.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot delete old raw events from " + db.url() + ": " + e.getMessage(), e);
-        }
+        return db.deleteOlderThan("raw_events", cutoffTs);
     }
 
     private Event decode(String topic, long ts, String payload) {

@@ -26,20 +26,26 @@ class TailedLogSourceTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aLineThatDoesNotParseIsDeadLetteredWithFileOffsetAndReasonAndTheRestGoesOn() throws Exception {
-        List<String> real = Files.readAllLines(Path.of("src/test/resources/captured/phpmail/file-mail-log.txt")).subList(0, 2);
-        Path log = dir.resolve("mail.log");
-        String broken = "[29-Nov-2026 20:40:36 UTC] mail() on [/var/www/html/contact.php:6]";
-        Files.writeString(log, real.get(0) + "\n" + broken + "\n" + real.get(1) + "\n");
+    /** Everything the source makes of {@code log}, read once to its end; it must count 3 lines, 2 events, 1 unparseable. */
+    private static List<Event> readMailLogWhereOneOfThreeLinesDoesNotParse(Path log) throws Exception {
         List<Event> out = new ArrayList<>();
-
         try (TailedLogSource source = new TailedLogSource("mail", log, LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC()),
                 "web1", Clock.systemUTC(), Optional.empty())) {
             source.readToEnd((events, positions) -> out.addAll(events));
             assertThat(source.counters()).extracting(SourceCounters::read, SourceCounters::events, SourceCounters::unparseable)
                     .containsExactly(3L, 2L, 1L);
         }
+        return out;
+    }
+
+    @Test
+    void aLineThatDoesNotParseIsDeadLetteredWithFileOffsetAndReasonAndTheRestGoesOn() throws Exception {
+        List<String> real = Files.readAllLines(Path.of("src/test/resources/captured/phpmail/file-mail-log.txt")).subList(0, 2);
+        Path log = dir.resolve("mail.log");
+        String broken = "[29-Nov-2026 20:40:36 UTC] mail() on [/var/www/html/contact.php:6]";
+        Files.writeString(log, real.get(0) + "\n" + broken + "\n" + real.get(1) + "\n");
+
+        List<Event> out = readMailLogWhereOneOfThreeLinesDoesNotParse(log);
 
         assertThat(out).filteredOn(PhpMail.class::isInstance).hasSize(2)
                 .map(e -> (PhpMail) e).extracting(PhpMail::file, PhpMail::offset)
@@ -65,14 +71,8 @@ class TailedLogSourceTest {
             file.seek(hugeStart + hugeLine);
             file.write(("\n" + real.get(1) + "\n").getBytes(StandardCharsets.UTF_8));
         }
-        List<Event> out = new ArrayList<>();
 
-        try (TailedLogSource source = new TailedLogSource("mail", log, LogKind.PHPMAIL.reader(ZoneOffset.UTC, Clock.systemUTC()),
-                "web1", Clock.systemUTC(), Optional.empty())) {
-            source.readToEnd((events, positions) -> out.addAll(events));
-            assertThat(source.counters()).extracting(SourceCounters::read, SourceCounters::events, SourceCounters::unparseable)
-                    .containsExactly(3L, 2L, 1L);
-        }
+        List<Event> out = readMailLogWhereOneOfThreeLinesDoesNotParse(log);
 
         assertThat(out).filteredOn(PhpMail.class::isInstance).map(e -> ((PhpMail) e).offset())
                 .containsExactly(0L, real.get(0).length() + 1 + hugeLine + 1);

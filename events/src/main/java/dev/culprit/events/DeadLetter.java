@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 /** Input that did not parse, kept verbatim with where it came from and why it was refused. */
 public record DeadLetter(
         String host, String source, long ts, int v,
@@ -7,7 +9,8 @@ public record DeadLetter(
 
     public DeadLetter {
         Schema.requireCommon(host, source, v);
-        Schema.requireField(reason, "reason");
-        Schema.requireField(raw, "raw");
+        // a refused line may be huge (that can be why it was refused): keep enough to see what it was
+        reason = FieldLimit.cap(Schema.requireField(reason, "reason"), FieldLimit.NAME);
+        raw = FieldLimit.cap(Schema.requireField(raw, "raw"), FieldLimit.RAW);
     }
 }

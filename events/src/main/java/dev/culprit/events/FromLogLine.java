@@ -8,4 +8,10 @@ public interface FromLogLine {
 
     /** This event as read from the line at {@code offset} (bytes) of {@code file}. */
     Event at(String file, long offset);
+
+    /** The file the line is in; null before the reader stamped it, and in older archives. */
+    String file();
+
+    /** Where the line starts in {@link #file()}, in bytes; null with it. */
+    Long offset();
 }

@@ -23,10 +23,18 @@ public record PhpMail(
 
     public enum Origin { FILE, COMMAND_LINE, EVAL }
 
+    /**
+     * The most recipients one mail keeps (the first ones): far above any rule's per-mail limit, so a
+     * mail Bcc'd to 40,000 addresses is still judged as the abuse it is, and its event still fits a
+     * Kafka record.
+     */
+    public static final int MAX_RECIPIENTS = 5_000;
+
     public PhpMail {
         Schema.requireCommon(host, source, v);
         Schema.requireField(script, "script");
         Schema.requireField(origin, "origin");
-        recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        recipients = recipients == null ? List.of()
+                : List.copyOf(recipients.size() > MAX_RECIPIENTS ? recipients.subList(0, MAX_RECIPIENTS) : recipients);
     }
 }

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.culprit.collectors.BatchSink;
 import dev.culprit.collectors.tail.FilePosition;
+import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
+import dev.culprit.events.FromLogLine;
+import dev.culprit.events.Schema;
 import dev.culprit.events.EventCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +40,8 @@ public final class Spool implements BatchSink, AutoCloseable {
 
     private static final ObjectMapper JSON = EventCodec.mapper();
     private static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+    /** Half of Kafka's default {@code max.request.size}: room for the batch and record overheads. */
+    static final int MAX_RECORD_BYTES = 512 * 1024;
     private static final String POSITIONS = "positions.json";
 
     /** An entry read back, with the offset just past it. */
@@ -134,7 +139,26 @@ public final class Spool implements BatchSink, AutoCloseable {
 
     @Override
     public boolean write(List<Event> events, Map<String, FilePosition> newPositions) {
-        return append(new SpoolEntry(events.stream().map(EncodedEvent::of).toList(), newPositions));
+        return append(new SpoolEntry(events.stream().map(Spool::withinRecordLimit).toList(), newPositions));
+    }
+
+    /**
+     * The event as the record the shipper will send; one too large for a Kafka record (1 MiB by
+     * default) is a dead letter instead, saying so: sent as it is, it would fail its transaction
+     * again and again, and hold up everything spooled after it.
+     */
+    static EncodedEvent withinRecordLimit(Event event) {
+        EncodedEvent encoded = EncodedEvent.of(event);
+        if (encoded.value().length <= MAX_RECORD_BYTES) {
+            return encoded;
+        }
+        FromLogLine line = event instanceof FromLogLine fromLine ? fromLine : null;
+        return EncodedEvent.of(new DeadLetter(event.host(), event.source(), event.ts(), Schema.VERSION,
+                line == null || line.file() == null ? encoded.topic() : line.file(),
+                line == null || line.offset() == null ? -1 : line.offset(),
+                event.getClass().getSimpleName() + " of " + encoded.value().length + " bytes is larger than the "
+                        + MAX_RECORD_BYTES + " bytes a record may have; its start is kept here",
+                encoded.json()));
     }
 
     /** Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first. */

@@ -10,8 +10,11 @@ import java.nio.file.Path;
  */
 public record LogLine(Path file, long offset, String text, long cutBytes) {
 
-    /** The most of one line kept: Apache caps a request line at 8 KiB, PHP's mail.log lines stay far below. */
-    public static final int MAX_BYTES = 64 * 1024;
+    /**
+     * The most of one line kept: far above Apache's 8 KiB request line, and enough for a mail.log
+     * line of a mail Bcc'd to some 40,000 addresses (whose event keeps {@code PhpMail.MAX_RECIPIENTS}).
+     */
+    public static final int MAX_BYTES = 1024 * 1024;
 
     public LogLine(Path file, long offset, String text) {
         this(file, offset, text, 0);

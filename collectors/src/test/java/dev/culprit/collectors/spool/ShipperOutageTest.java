@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.CpuSample;
+import dev.culprit.events.DeadLetter;
 import dev.culprit.events.Event;
 import dev.culprit.events.EventCodec;
+import dev.culprit.events.PhpMail;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.events.access.RandomSecret;
@@ -79,6 +81,53 @@ class ShipperOutageTest {
             expected.add(1_000_000L + seq);
         }
         assertThat(arrived).isEqualTo(expected);
+    }
+
+    @Test
+    void aMailTooLargeForAKafkaRecordShipsAsADeadLetterAndHoldsNothingUp() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), RandomSecret.generate());
+        kafka.createTopics(Topics.ALL);
+        List<String> bcc = new ArrayList<>();
+        for (int i = 0; i < PhpMail.MAX_RECIPIENTS; i++) {
+            bcc.add("subscriber-" + i + "-" + "x".repeat(100) + "@lists.example");
+        }
+        PhpMail huge = new PhpMail("web1", "phpmail", 1_000_000L, 1, "/var/www/html/x.php", 3, PhpMail.Origin.FILE,
+                bcc, "Offer", "/var/log/php/mail.log", 4096L);
+        CpuSample after = new CpuSample("web1", "proc", 1_000_001L, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null);
+        try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+             KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), "oversize-test").start()) {
+            spool.write(List.of(huge), Map.of());
+            spool.write(List.of(after), Map.of());
+            assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).as("everything spooled shipped").isTrue();
+        }
+
+        List<String> deadLetters = readValues(kafka.access(), Topics.DEADLETTER);
+        List<String> samples = readValues(kafka.access(), Topics.CPU);
+        kafka.close();
+        assertThat(samples).hasSize(1);
+        assertThat(deadLetters).hasSize(1);
+        DeadLetter dead = EventCodec.decode(deadLetters.get(0), DeadLetter.class);
+        assertThat(dead.file()).isEqualTo("/var/log/php/mail.log");
+        assertThat(dead.offset()).isEqualTo(4096L);
+        assertThat(dead.reason()).startsWith("PhpMail of ").contains("bytes is larger than the " + Spool.MAX_RECORD_BYTES);
+    }
+
+    private static List<String> readValues(KafkaAccess access, String topic) {
+        List<String> values = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, String>(access.clientConfig(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class)))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (values.isEmpty() && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(300)).forEach(r -> values.add(r.value()));
+            }
+            consumer.poll(Duration.ofSeconds(1)).forEach(r -> values.add(r.value()));
+        }
+        return values;
     }
 
     private static List<Long> readCommitted(KafkaAccess access) {

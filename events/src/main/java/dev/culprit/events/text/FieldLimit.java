@@ -12,6 +12,8 @@ public final class FieldLimit {
     public static final int NAME = 1_000;
     /** An incident's summary, which quotes names. */
     public static final int SUMMARY = 3_000;
+    /** The text of a refused input line a dead letter keeps. */
+    public static final int RAW = 16_384;
 
     private FieldLimit() {}
 

@@ -33,6 +33,19 @@ class FieldLimitTest {
     }
 
     @Test
+    void aMailBccdToFortyThousandKeepsFiveThousandAndADeadLetterItsStart() {
+        java.util.List<String> bcc = java.util.stream.IntStream.range(0, 40_000).mapToObj(i -> "u" + i + "@x.example").toList();
+        dev.culprit.events.PhpMail mail = new dev.culprit.events.PhpMail("web1", "phpmail", 1, 1, "/var/www/x.php", 2,
+                dev.culprit.events.PhpMail.Origin.FILE, bcc, "Offer", null, null);
+        assertThat(mail.recipients()).hasSize(dev.culprit.events.PhpMail.MAX_RECIPIENTS).startsWith("u0@x.example");
+
+        String line = "A".repeat(1 << 20);
+        dev.culprit.events.DeadLetter dead = new dev.culprit.events.DeadLetter("web1", "phpmail", 1, 1, "/var/log/php/mail.log", 0,
+                "too long", line);
+        assertThat(dead.raw()).hasSizeLessThanOrEqualTo(FieldLimit.RAW).startsWith("AAAA").endsWith(" more characters]");
+    }
+
+    @Test
     void aCulpritsNameAndDetailsAreCutWhereverItIsMade() {
         String longUrl = "/" + "x".repeat(50_000);
         Culprit url = new Culprit("url", longUrl, Map.of("requests", 5.0), Map.of("example", longUrl));

@@ -34,6 +34,7 @@ public final class KafkaShipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaShipper.class);
     private static final int BATCH_ENTRIES = 500;
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration UNEXPECTED_FAILURE_BACKOFF = Duration.ofSeconds(10);
 
     private final Spool spool;
     private final KafkaAccess kafka;
@@ -73,6 +74,13 @@ public final class KafkaShipper implements AutoCloseable {
             try (KafkaProducer<String, byte[]> producer = producer()) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
                 long shipped = committedOffset();
+                if (shipped > spool.end()) {
+                    // Kafka has more from this collector than the spool ever held: it was wiped or replaced.
+                    // Waiting for the spool to grow past that offset would ship nothing, maybe forever.
+                    LOG.warn("the spool in {} ends at offset {}, before the offset {} Kafka has from collector '{}': "
+                            + "it was wiped or replaced; shipping it from its start", spool.directory(), spool.end(), shipped, collectorId);
+                    shipped = spool.start();
+                }
                 lastShipped = shipped;
                 knowsShipped = true;
                 if (warned) {
@@ -109,6 +117,10 @@ public final class KafkaShipper implements AutoCloseable {
                     warned = true;
                 }
                 sleep(RETRY_BACKOFF);
+            } catch (RuntimeException e) {
+                // Anything else (a spool that cannot be read, a bug) must not end shipping unseen.
+                LOG.error("shipping the spool in {} failed; retrying in {} s", spool.directory(), UNEXPECTED_FAILURE_BACKOFF.toSeconds(), e);
+                sleep(UNEXPECTED_FAILURE_BACKOFF);
             }
         }
     }

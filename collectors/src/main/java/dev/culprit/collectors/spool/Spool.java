@@ -224,6 +224,15 @@ public final class Spool implements BatchSink, AutoCloseable {
         return Map.copyOf(positions);
     }
 
+    /** The offset of the oldest entry still spooled ({@link #end()} when there is none). */
+    public synchronized long start() {
+        return segments.isEmpty() ? end : segments.firstKey();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
     public synchronized long end() {
         return end;
     }

@@ -112,6 +112,35 @@ class ShipperOutageTest {
         assertThat(dead.reason()).startsWith("PhpMail of ").contains("bytes is larger than the " + Spool.MAX_RECORD_BYTES);
     }
 
+    @Test
+    void aWipedSpoolShipsFromItsStartThoughKafkaHasALaterOffsetForTheCollector() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), RandomSecret.generate());
+        kafka.createTopics(Topics.ALL);
+        try {
+            for (String life : List.of("before", "after")) {
+                if (life.equals("after")) {
+                    // the operator wipes the spool (or the host is rebuilt); Kafka remembers the old offset
+                    try (var files = java.nio.file.Files.walk(dir.resolve("spool"))) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    }
+                }
+                int samples = life.equals("before") ? 50 : 3;
+                try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+                     KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), "wiped-test").start()) {
+                    for (int seq = 0; seq < samples; seq++) {
+                        long ts = (life.equals("before") ? 1_000_000L : 2_000_000L) + seq;
+                        spool.write(List.of(new CpuSample("web1", "proc", ts, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null)), Map.of());
+                    }
+                    assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).as("shipped, %s the wipe", life).isTrue();
+                }
+            }
+            assertThat(readCommitted(kafka.access())).filteredOn(ts -> ts >= 2_000_000L)
+                    .as("samples spooled after the wipe, in Kafka").containsExactly(2_000_000L, 2_000_001L, 2_000_002L);
+        } finally {
+            kafka.close();
+        }
+    }
+
     private static List<String> readValues(KafkaAccess access, String topic) {
         List<String> values = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, String>(access.clientConfig(Map.of(

@@ -16,7 +16,6 @@ import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentStore;
 import dev.culprit.storage.RawEventStore;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CaptureCommandTest {
 
@@ -59,10 +57,7 @@ class CaptureCommandTest {
     }
 
     private int culprit(String... args) {
-        CommandLine cli = Culprit.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return CulpritCli.execute(out, err, args);
     }
 
     private List<Event> stored(String host, long from, long to) {

@@ -16,7 +16,6 @@ import dev.culprit.events.ProcessIoSample;
 import dev.culprit.storage.EventArchive;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,6 @@ import java.util.zip.GZIPOutputStream;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code culprit collect --once PATH...} on logs copied from another machine and on /proc captures. */
 class CollectOnceTest {
@@ -40,10 +38,7 @@ class CollectOnceTest {
     private final StringWriter err = new StringWriter();
 
     private int culprit(String... args) {
-        CommandLine cli = Culprit.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return CulpritCli.execute(new StringWriter(), err, args);
     }
 
     @Test

@@ -8,14 +8,12 @@ import dev.culprit.events.Schema;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DeadLetterStore;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Nothing read is lost unseen: a log read as the wrong kind fails `collect --once` naming the kind
@@ -35,10 +33,7 @@ class DeadLettersCommandTest {
     private int culprit(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CommandLine cli = Culprit.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return CulpritCli.execute(out, err, args);
     }
 
     @Test

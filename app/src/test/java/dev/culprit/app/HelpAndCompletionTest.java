@@ -2,7 +2,6 @@ package dev.culprit.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +26,7 @@ class HelpAndCompletionTest {
     private final StringWriter err = new StringWriter();
 
     private int culprit(String... args) {
-        CommandLine cli = Culprit.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return CulpritCli.execute(out, err, args);
     }
 
     /** Every command that lists subcommands: culprit, and those of its commands that have their own. */

@@ -3,13 +3,11 @@ package dev.culprit.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RulesCommandTest {
 
@@ -20,10 +18,7 @@ class RulesCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int culprit(String... args) {
-        CommandLine cli = Culprit.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return CulpritCli.execute(out, err, args);
     }
 
     private void write(String name, String yaml) throws IOException {

@@ -65,6 +65,26 @@ public final class Database {
         return new Database(new DatabaseAccess(admin.url(), pipeline));
     }
 
+    /** Work on one connection of this database, committed as one transaction. */
+    @FunctionalInterface
+    interface Transaction {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    void inTransaction(Transaction work) throws SQLException {
+        try (Connection c = connect()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
     /**
      * Retention: deletes the rows of {@code table} (one of Culprit's own, whose {@code ts} column is
      * epoch millis) older than {@code cutoffTs}; returns how many went.

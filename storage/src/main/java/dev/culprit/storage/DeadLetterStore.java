@@ -35,28 +35,25 @@ public final class DeadLetterStore {
         if (deadLetters.isEmpty()) {
             return;
         }
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement merge = c.prepareStatement(
-                    "MERGE INTO dead_letters (digest, host, source, ts, file, file_offset, reason, raw) "
-                            + "KEY (digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (DeadLetter d : deadLetters) {
-                    merge.setString(1, digest(EventCodec.encodeToString(d)));
-                    merge.setString(2, bounded(d.host(), 255));
-                    merge.setString(3, bounded(d.source(), 64));
-                    merge.setLong(4, d.ts());
-                    merge.setString(5, bounded(d.file() == null ? "" : d.file(), 4096));
-                    merge.setLong(6, d.offset());
-                    merge.setString(7, bounded(d.reason(), 2000));
-                    merge.setString(8, d.raw());
-                    merge.addBatch();
+        try {
+            db.inTransaction(c -> {
+                try (PreparedStatement merge = c.prepareStatement(
+                        "MERGE INTO dead_letters (digest, host, source, ts, file, file_offset, reason, raw) "
+                                + "KEY (digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (DeadLetter d : deadLetters) {
+                        merge.setString(1, digest(EventCodec.encodeToString(d)));
+                        merge.setString(2, bounded(d.host(), 255));
+                        merge.setString(3, bounded(d.source(), 64));
+                        merge.setLong(4, d.ts());
+                        merge.setString(5, bounded(d.file() == null ? "" : d.file(), 4096));
+                        merge.setLong(6, d.offset());
+                        merge.setString(7, bounded(d.reason(), 2000));
+                        merge.setString(8, d.raw());
+                        merge.addBatch();
+                    }
+                    merge.executeBatch();
                 }
-                merge.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store " + deadLetters.size() + " dead letter(s) in " + db.url() + ": " + e.getMessage(), e);
         }

@@ -46,28 +46,25 @@ public final class RawEventStore {
         if (events.isEmpty()) {
             return;
         }
-        try (Connection c = db.connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement merge = c.prepareStatement(
-                    "MERGE INTO raw_events (digest, occurrence, host, topic, ts, payload) "
-                            + "KEY (digest, occurrence) VALUES (?, ?, ?, ?, ?, ?)")) {
-                Map<String, Integer> seen = new HashMap<>();
-                for (EncodedEvent e : events) {
-                    String digest = digest(e.topic(), e.value());
-                    merge.setString(1, digest);
-                    merge.setInt(2, seen.merge(digest, 1, Integer::sum) - 1);
-                    merge.setString(3, e.host());
-                    merge.setString(4, e.topic());
-                    merge.setLong(5, e.ts());
-                    merge.setString(6, e.json());
-                    merge.addBatch();
+        try {
+            db.inTransaction(c -> {
+                try (PreparedStatement merge = c.prepareStatement(
+                        "MERGE INTO raw_events (digest, occurrence, host, topic, ts, payload) "
+                                + "KEY (digest, occurrence) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    Map<String, Integer> seen = new HashMap<>();
+                    for (EncodedEvent e : events) {
+                        String digest = digest(e.topic(), e.value());
+                        merge.setString(1, digest);
+                        merge.setInt(2, seen.merge(digest, 1, Integer::sum) - 1);
+                        merge.setString(3, e.host());
+                        merge.setString(4, e.topic());
+                        merge.setLong(5, e.ts());
+                        merge.setString(6, e.json());
+                        merge.addBatch();
+                    }
+                    merge.executeBatch();
                 }
-                merge.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("cannot store " + events.size() + " raw event(s) in " + db.url() + ": " + e.getMessage(), e);
         }

@@ -45,6 +45,12 @@ public final class Database {
      * migration): were it to close the file whenever its last connection closed, the serving process
      * would change under the others' feet, and a writer could find the file locked by a server that
      * has just gone. {@code AUTO_RECONNECT} carries the others over when the serving process does exit.
+     *
+     * <p>The file is reached through H2's {@code async:} file system (an {@code AsynchronousFileChannel}):
+     * Flink interrupts a task's thread when it cancels the task, and a thread interrupted in the middle of
+     * a write to an ordinary {@code FileChannel} closes the channel for everyone, after which H2 refuses
+     * every write in this JVM ("An old transaction with the same id is still open") — the job's sinks then
+     * failed on every restart until the job was dead ({@code InterruptedWriterTest}).
      */
     public static String fileUrl(Path dataDir, String name) {
         String path = dataDir.toAbsolutePath().resolve(name).toString();
@@ -52,7 +58,7 @@ public final class Database {
             // H2 would read what follows a ';' as URL settings, INIT=RUNSCRIPT among them
             throw new IllegalArgumentException("a data directory path must not contain ';': " + path);
         }
-        return "jdbc:h2:file:" + path + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
+        return "jdbc:h2:async:" + path + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
     }
 
     /**

@@ -12,6 +12,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * Stores alerts and their incidents in H2. Alerts are few (one per change of an incident), so
  * each is written as it comes; the store's idempotent writes absorb redelivery after a restore.
+ * A write the database refuses is retried in place ({@link RetriedWrites}).
  */
 public final class IncidentStoreSink implements Sink<Alert> {
 
@@ -26,8 +27,8 @@ public final class IncidentStoreSink implements Sink<Alert> {
         IncidentStore store = new IncidentStore(Database.at(database));
         return new SinkWriter<>() {
             @Override
-            public void write(Alert alert, Context context) {
-                store.save(List.of(alert));
+            public void write(Alert alert, Context context) throws InterruptedException {
+                RetriedWrites.untilDone("storing the alert of incident " + alert.incident().id() + " on " + alert.host(), () -> store.save(List.of(alert)));
             }
 
             @Override

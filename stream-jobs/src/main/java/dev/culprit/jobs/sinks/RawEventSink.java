@@ -74,7 +74,7 @@ public final class RawEventSink implements Sink<EncodedEvent> {
         }
 
         @Override
-        public void write(EncodedEvent event, Context context) {
+        public void write(EncodedEvent event, Context context) throws InterruptedException {
             buffer.add(event);
             if (buffer.size() >= batchSize) {
                 writeBuffer();
@@ -90,19 +90,27 @@ public final class RawEventSink implements Sink<EncodedEvent> {
         }
 
         @Override
-        public void flush(boolean endOfInput) {
+        public void flush(boolean endOfInput) throws InterruptedException {
             writeBuffer();
         }
 
         @Override
         public void close() {
-            // a cancelled job still leaves its last second of events for capture
-            writeBuffer();
+            // a cancelled job still leaves its last second of events for capture, if the database takes them now
+            if (!buffer.isEmpty()) {
+                try {
+                    store.saveEncoded(buffer);
+                } catch (RuntimeException e) {
+                    LOG.warn("{} raw event(s) not stored at the job's stop; they are read from Kafka again on its next start: {}",
+                            buffer.size(), e.getMessage());
+                }
+                buffer.clear();
+            }
         }
 
-        private void writeBuffer() {
+        private void writeBuffer() throws InterruptedException {
             if (!buffer.isEmpty()) {
-                store.saveEncoded(buffer);
+                RetriedWrites.untilDone("storing " + buffer.size() + " raw event(s)", () -> store.saveEncoded(buffer));
                 buffer.clear();
             }
             applyRetention();
@@ -115,7 +123,15 @@ public final class RawEventSink implements Sink<EncodedEvent> {
             }
             nextRetentionAt = now + RETENTION_INTERVAL.toMillis();
             long cutoff = now - retention.toMillis();
-            int deleted = store.deleteOlderThan(cutoff);
+            int deleted;
+            try {
+                deleted = store.deleteOlderThan(cutoff);
+            } catch (RuntimeException e) {
+                // old rows can wait for the next hour; new ones must not wait for them
+                LOG.warn("raw events older than {} not deleted, tried again in {}: {}", Instant.ofEpochMilli(cutoff),
+                        RETENTION_INTERVAL, e.getMessage());
+                return;
+            }
             if (deleted > 0) {
                 LOG.info("deleted {} raw event(s) older than {} (retention {})", deleted, Instant.ofEpochMilli(cutoff), retention);
             }

@@ -11,7 +11,15 @@ import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.RawEventStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +88,41 @@ class RawEventSinkTest {
         assertThat(store.read(T0, T0 + 120_000, null)).hasSize(360).containsExactlyInAnyOrderElementsOf(events);
         assertThat(store.read(T0, T0 + 120_000, "web1"))
                 .containsExactlyElementsOf(events.stream().filter(e -> e.host().equals("web1")).toList());
+    }
+
+    @Test
+    void writesTheDatabaseRefusesForAWhileAreRetriedInPlaceAndEveryEventIsStoredOnce() throws Exception {
+        DatabaseAccess url = DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access();
+        List<Event> events = twoHostsForTwoMinutes();
+        // An operator's mistake, or another program, takes the pipeline's right to write away for three seconds.
+        try (Connection admin = admin(url); Statement st = admin.createStatement()) {
+            st.execute("REVOKE INSERT, UPDATE ON SCHEMA PUBLIC FROM " + url.login().user());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
+                .keyBy(EncodedEvent::host, Types.STRING)
+                .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
+        JobClient job = env.executeAsync("raw-event-sink-refused-test");
+        Thread.sleep(3_000);
+        assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
+        try (Connection admin = admin(url); Statement st = admin.createStatement()) {
+            st.execute("GRANT INSERT, UPDATE ON SCHEMA PUBLIC TO " + url.login().user());
+        }
+
+        job.getJobExecutionResult().get(1, TimeUnit.MINUTES);
+
+        assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 120_000, null))
+                .hasSize(360).containsExactlyInAnyOrderElementsOf(events);
+    }
+
+    /** The data directory's admin login, from its logins file (the sink never has it). */
+    private Connection admin(DatabaseAccess pipeline) throws Exception {
+        Properties logins = new Properties();
+        try (var in = Files.newInputStream(dataDir.resolve(DataDirectory.SECRETS).resolve(DataDirectory.DATABASE_LOGINS))) {
+            logins.load(in);
+        }
+        return DriverManager.getConnection(pipeline.url(), logins.getProperty("admin.user"), logins.getProperty("admin.password"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.culprit.broker;
 
+import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -120,13 +121,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         return controllerPort;
     }
 
-    /** Creates the topics that do not exist yet (one partition, no replication). */
+    /** Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, no replication). */
     public void createTopics(Collection<String> topics) {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, 1, (short) 1))
+                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

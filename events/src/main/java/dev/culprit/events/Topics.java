@@ -22,6 +22,24 @@ public final class Topics {
     public static final List<String> ALL =
             List.of(CPU, DISK, PROC, APACHE, ACCESS, EVASIVE, PHPMAIL, ALERTS, DEADLETTER, RULES, CHECKPOINTS);
 
+    /**
+     * Partitions of a topic whose records are keyed by host: a host's records stay in order in one
+     * partition, and hosts spread over several, so that the job's readers share them and one host's
+     * backlog waits behind fewer others.
+     */
+    public static final int HOST_PARTITIONS = 4;
+
+    /**
+     * Topics read whole, in one order: the rules (each push replaces the last) and the collectors'
+     * shipped positions (a collector reads its latest at start).
+     */
+    private static final List<String> ONE_ORDER = List.of(RULES, CHECKPOINTS);
+
+    /** How many partitions {@code topic} is created with. */
+    public static int partitionsOf(String topic) {
+        return ONE_ORDER.contains(topic) ? 1 : HOST_PARTITIONS;
+    }
+
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
             CpuSample.class, CPU,
             DiskSample.class, DISK,

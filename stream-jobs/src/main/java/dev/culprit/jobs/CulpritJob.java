@@ -95,7 +95,7 @@ public final class CulpritJob {
      */
     public static String stateFingerprint() {
         return StateFingerprint.of(Event.class, RuleSet.class, IoWaitDetector.State.class, DosDetector.State.class,
-                MailAbuseDetector.State.class, IncidentLinker.Spans.class);
+                MailAbuseDetector.State.class, IncidentLinker.Spans.class, HostClock.class);
     }
 
     private static WatermarkStrategy<Event> watermarks() {

@@ -7,6 +7,7 @@ import dev.culprit.rules.Detector;
 import dev.culprit.rules.RuleSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,16 +28,20 @@ import org.slf4j.LoggerFactory;
  * Hosts one plain-Java {@link Detector} per host. The detector's memory lives in keyed state;
  * the rules it judges by arrive on a broadcast stream and apply from the next event on.
  *
- * <p>Events wait in keyed state until the watermark passes their timestamp, so a replay at any
- * speed, or a burst that arrives out of order, gives the detector the same sequence. An event
- * that arrives behind the watermark is late: it is counted (metric {@code lateEvents}) and still
- * judged at once, never dropped.
+ * <p>Event time is each host's own ({@link HostClock}), never the job's watermark: the watermark
+ * is the slowest of all hosts sharing a Kafka partition, so one host's clock running ahead, or one
+ * host's backlog, would make every other host's events late or hold them back. A host's events wait
+ * in keyed state until all of its streams have passed them by {@link CulpritJob#OUT_OF_ORDERNESS},
+ * so a replay at any speed, or a burst that arrives out of order, gives the detector the same
+ * sequence. An event that arrives behind its host's time is late: it is counted (metric
+ * {@code lateEvents}) and still judged at once, never dropped.
  *
- * <p>While a host has an incident open, event time is checked every {@value #TICK_MS} ms, so a
- * host that goes quiet still sees its incident resolve. When every source is quiet, event time
- * itself stands still; then, after {@value #STALL_MS} ms of wall-clock time without the watermark
- * moving, event time is taken to run on at the wall clock's pace from where it stopped: a
- * collector that died must not leave its host's incident open until another host speaks.
+ * <p>While an incident is open it is checked every {@value #TICK_MS} ms of the host's time, so a
+ * host that goes quiet still sees its incident resolve. When the host sends nothing at all, its
+ * time stands still; then, after {@link #SILENT_HOST_MS} of wall-clock time, its time is taken to run
+ * on at the wall clock's pace from where it stopped, and never behind the wall clock: a collector
+ * that died must not leave its host's incident open, nor a host that has shipped its backlog. The job's watermark matters only at the end of a bounded input (a replay):
+ * there every host's waiting events are judged and its open incidents run on to their end.
  */
 public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<String, Event, RuleSet, Alert> {
 
@@ -45,18 +50,33 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             new MapStateDescriptor<>("rules-in-force", Types.STRING, JsonTypeInfo.of(RuleSet.class));
     private static final String CURRENT = "current";
     private static final Logger LOG = LoggerFactory.getLogger(DetectorFunction.class);
-    /** While an incident is open, event time is checked this often even when the host sends nothing. */
+    /** While an incident is open, the host's time is checked this often even when the host sends nothing. */
     static final long TICK_MS = 5_000;
-    /** Wall-clock time without watermark progress after which event time is taken to run on with the clock. */
-    static final long STALL_MS = 30_000;
+    /**
+     * Wall-clock time without a word from a host after which its time is taken to run on with the
+     * clock: twice the time after which one of its streams counts as gone quiet.
+     */
+    static final long SILENT_HOST_MS = 2 * CulpritJob.IDLENESS.toMillis();
+    /** A stream of a host silent this long (wall clock) no longer holds back the host's other streams. */
+    static final long STREAM_IDLE_MS = CulpritJob.IDLENESS.toMillis();
+    /**
+     * A stream this far (event time) behind the host's newest no longer holds back the others: a
+     * kind of event that stopped in a replay, where the wall clock barely moves, would otherwise keep
+     * the rest of the replay waiting in memory. Its later events, if any, are judged as late.
+     */
+    static final long STREAM_LAG_LIMIT_MS = 5 * 60_000;
+    /** At the end of a bounded input, an open incident is run on at most this long past the host's last event. */
+    private static final long END_OF_INPUT_HORIZON_MS = 24 * 3_600_000L;
 
     private final RuleSet initialRules;
     private final DetectorFactory<S> factory;
     private transient MapState<Long, List<Event>> pending;
     private transient ValueState<S> memory;
+    private transient ValueState<HostClock> clock;
+    private transient MapState<Long, Boolean> ticks;
     private transient Counter lateEvents;
-    private transient long watermarkSeen;
-    private transient long watermarkMovedAtMs;
+    /** When (wall clock) this task first did anything: a restored host's silence counts from here. */
+    private transient long startedAtMs;
 
     public DetectorFunction(RuleSet initialRules, DetectorFactory<S> factory) {
         this.initialRules = initialRules;
@@ -69,91 +89,151 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
                 "pending-events", Types.LONG, new ListTypeInfo<>(JsonTypeInfo.of(Event.class))));
         memory = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "detector-memory", JsonTypeInfo.of(factory.forRules(initialRules).stateType())));
+        clock = getRuntimeContext().getState(new ValueStateDescriptor<>("host-clock", JsonTypeInfo.of(HostClock.class)));
+        ticks = getRuntimeContext().getMapState(new MapStateDescriptor<>("host-ticks", Types.LONG, Types.BOOLEAN));
         lateEvents = getRuntimeContext().getMetricGroup().counter("lateEvents");
-        watermarkSeen = Long.MIN_VALUE;
+        startedAtMs = Long.MIN_VALUE;
+    }
+
+    private long startedAt(long wallMs) {
+        if (startedAtMs == Long.MIN_VALUE) {
+            startedAtMs = wallMs;
+        }
+        return startedAtMs;
     }
 
     @Override
     public void processElement(Event event, ReadOnlyContext ctx, Collector<Alert> out) throws Exception {
-        noteWatermark(ctx.timerService());
-        if (event.ts() <= ctx.timerService().currentWatermark()) {
+        TimerService timers = ctx.timerService();
+        long wall = timers.currentProcessingTime();
+        startedAt(wall);
+        HostClock host = hostClock();
+        Detector<S> detector = factory.forRules(rulesIn(ctx.getBroadcastState(RULES)));
+        if (event.ts() <= host.released()) {
             lateEvents.inc();
-            Detector<S> detector = factory.forRules(rulesIn(ctx.getBroadcastState(RULES)));
             judge(event, detector, out);
             if (detector.wantsTicks(memory.value())) {
-                ctx.timerService().registerEventTimeTimer(event.ts() + TICK_MS);
-                watchForStall(ctx.timerService());
+                ticks.put(event.ts() + TICK_MS, true);
             }
-            return;
+        } else {
+            List<Event> atTs = pending.get(event.ts());
+            if (atTs == null) {
+                atTs = new ArrayList<>();
+            }
+            atTs.add(event);
+            pending.put(event.ts(), atTs);
         }
-        List<Event> atTs = pending.get(event.ts());
-        if (atTs == null) {
-            atTs = new ArrayList<>();
-            // One timer per distinct timestamp: it fires once the watermark has passed it.
-            ctx.timerService().registerEventTimeTimer(event.ts());
-        }
-        atTs.add(event);
-        pending.put(event.ts(), atTs);
+        host = host.heard(event.getClass().getSimpleName(), event.ts(), wall);
+        clock.update(host);
+        release(judgeableTo(host, wall), ctx.getCurrentKey(), detector, out);
+        // the end of a bounded input judges what still waits; one timer per host, however often registered
+        timers.registerEventTimeTimer(Long.MAX_VALUE);
+        watch(timers, detector);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        noteWatermark(ctx.timerService());
         Detector<S> detector = factory.forRules(rulesIn(ctx.getBroadcastState(RULES)));
-        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            onWallClock(timestamp, ctx, detector, out);
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            if (timestamp == Long.MAX_VALUE) {
+                endOfInput(ctx.getCurrentKey(), detector, out);
+            }
             return;
         }
-        List<Event> due = pending.get(timestamp);
-        if (due != null) {
-            pending.remove(timestamp);
-            for (Event event : due) {
-                judge(event, detector, out);
-            }
-        }
+        HostClock host = hostClock();
+        // streams gone quiet stop holding the others back
+        release(judgeableTo(host, timestamp), ctx.getCurrentKey(), detector, out);
+        host = hostClock();
         S current = memory.value();
-        if (current != null && detector.wantsTicks(current)) {
-            // The host may have gone quiet: time alone can resolve its incident or release a held-back update.
-            Detector.Transition<S> next = detector.onTick(current, ctx.getCurrentKey(), timestamp);
-            memory.update(next.state());
-            next.alerts().forEach(out::collect);
-            if (detector.wantsTicks(next.state())) {
-                ctx.timerService().registerEventTimeTimer(timestamp + TICK_MS);
+        // this task's own downtime (a restore) is not the host's silence
+        long silentFor = timestamp - Math.max(host.heardAt(), startedAt(timestamp));
+        if (current != null && detector.wantsTicks(current) && host.heardAt() != Long.MIN_VALUE && silentFor >= SILENT_HOST_MS
+                && pending.isEmpty()) {
+            // The host sent nothing for a while: its time runs on with the wall clock, and is at least the
+            // wall clock's (a host that has shipped its backlog, or a replay, has nothing more to say about
+            // the past). Its incident is checked at every step on the way, as if the time had passed.
+            if (ticks.isEmpty()) {
+                ticks.put(host.released() + TICK_MS, true);
             }
+            release(Math.max(host.newest() + silentFor, timestamp), ctx.getCurrentKey(), detector, out);
         }
-        if (detector.wantsTicks(memory.value())) {
-            watchForStall(ctx.timerService());
+        watch(ctx.timerService(), detector);
+    }
+
+    /** One wall-clock check per host and {@value #TICK_MS} ms while something waits: timers on one instant are one timer. */
+    private void watch(TimerService timers, Detector<S> detector) throws Exception {
+        S current = memory.value();
+        if (!pending.isEmpty() || (current != null && detector.wantsTicks(current))) {
+            long now = timers.currentProcessingTime();
+            timers.registerProcessingTimeTimer((now / TICK_MS + 1) * TICK_MS);
         }
     }
 
-    /** While event time stands still, it is moved on with the wall clock from where it stopped. */
-    private void onWallClock(long wallMs, OnTimerContext ctx, Detector<S> detector, Collector<Alert> out) throws Exception {
-        S current = memory.value();
-        if (current == null || !detector.wantsTicks(current)) {
+    private static long judgeableTo(HostClock host, long wall) {
+        return host.judgeableTo(wall, CulpritJob.OUT_OF_ORDERNESS.toMillis(), STREAM_IDLE_MS, STREAM_LAG_LIMIT_MS);
+    }
+
+    /**
+     * Judges the host's waiting events up to {@code upTo} in event-time order, with the checks its
+     * open incident asks for ({@value #TICK_MS} ms apart) in between, as they fall in time.
+     */
+    private void release(long upTo, String host, Detector<S> detector, Collector<Alert> out) throws Exception {
+        HostClock hostClock = hostClock();
+        if (upTo <= hostClock.released()) {
             return;
         }
-        long stalledFor = wallMs - watermarkMovedAtMs;
-        if (watermarkSeen != Long.MIN_VALUE && stalledFor >= STALL_MS) {
-            Detector.Transition<S> next = detector.onTick(current, ctx.getCurrentKey(), watermarkSeen + stalledFor);
-            memory.update(next.state());
-            next.alerts().forEach(out::collect);
+        TreeSet<Long> due = new TreeSet<>();
+        for (Long ts : pending.keys()) {
+            if (ts <= upTo) {
+                due.add(ts);
+            }
         }
-        if (detector.wantsTicks(memory.value())) {
-            watchForStall(ctx.timerService());
+        for (Long ts : ticks.keys()) {
+            if (ts <= upTo) {
+                due.add(ts);
+            }
+        }
+        while (!due.isEmpty()) {
+            long ts = due.pollFirst();
+            List<Event> events = pending.get(ts);
+            if (events != null) {
+                pending.remove(ts);
+                for (Event event : events) {
+                    judge(event, detector, out);
+                }
+            }
+            ticks.remove(ts);
+            S current = memory.value();
+            if (current != null && detector.wantsTicks(current)) {
+                // The host may have gone quiet: time alone can resolve its incident or release a held-back update.
+                Detector.Transition<S> next = detector.onTick(current, host, ts);
+                memory.update(next.state());
+                next.alerts().forEach(out::collect);
+                if (detector.wantsTicks(next.state())) {
+                    ticks.put(ts + TICK_MS, true);
+                    if (ts + TICK_MS <= upTo) {
+                        due.add(ts + TICK_MS);
+                    }
+                }
+            }
+        }
+        clock.update(hostClock.releasedTo(upTo));
+    }
+
+    /**
+     * A bounded input has ended: what waits is judged, and an open incident's checks run on (each
+     * check asks for the next while the incident is open) until it ends, within a horizon.
+     */
+    private void endOfInput(String host, Detector<S> detector, Collector<Alert> out) throws Exception {
+        long newest = hostClock().newest();
+        if (newest != Long.MIN_VALUE) {
+            release(newest + END_OF_INPUT_HORIZON_MS, host, detector, out);
         }
     }
 
-    /** One wall-clock check per host and {@value #TICK_MS} ms: timers on the same instant are one timer. */
-    private static void watchForStall(TimerService timers) {
-        long now = timers.currentProcessingTime();
-        timers.registerProcessingTimeTimer((now / TICK_MS + 1) * TICK_MS);
-    }
-
-    private void noteWatermark(TimerService timers) {
-        if (timers.currentWatermark() > watermarkSeen) {
-            watermarkSeen = timers.currentWatermark();
-            watermarkMovedAtMs = timers.currentProcessingTime();
-        }
+    private HostClock hostClock() throws Exception {
+        HostClock host = clock.value();
+        return host == null ? HostClock.NEW : host;
     }
 
     @Override

@@ -176,7 +176,8 @@ class LocalFlinkTest {
         Configuration embedded = (Configuration) EmbeddedRuntime.localFlink(dir, SavedJobState.in(dir, "embedded")).getConfiguration();
         assertThat(replay.toMap()).containsAllEntriesOf(locked.toMap());
         assertThat(embedded.toMap()).containsAllEntriesOf(locked.toMap())
-                .containsEntry("restart-strategy.type", "fixed-delay");
+                .containsEntry("restart-strategy.type", "exponential-delay")
+                .containsEntry("restart-strategy.exponential-delay.attempts-before-reset-backoff", String.valueOf(Integer.MAX_VALUE));
     }
 
     /**

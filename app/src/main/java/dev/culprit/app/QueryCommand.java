@@ -100,7 +100,7 @@ public final class QueryCommand implements Callable<Integer> {
                 description = "ISO-8601 time or how long ago (default: now).")
         Instant until;
 
-        @Option(names = "--kind", paramLabel = "KIND", description = "iowait, dos or mail.")
+        @Option(names = "--kind", paramLabel = "KIND", description = "iowait, dos, mail, or clock (a host whose clock is far from Kafka's).")
         IncidentKind kind;
 
         @Option(names = "--host", paramLabel = "HOST", description = "Only this host (case-insensitive).")

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +26,11 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
@@ -121,16 +125,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         return controllerPort;
     }
 
-    /** Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, no replication). */
+    /** Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, {@link Topics#configOf} settings, no replication). */
     public void createTopics(Collection<String> topics) {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1))
+                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1).configs(Topics.configOf(t)))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            // topics an older Culprit made in this data directory get today's settings (their partitions stay)
+            Map<ConfigResource, Collection<AlterConfigOp>> settings = new HashMap<>();
+            topics.stream().filter(existing::contains).filter(t -> !Topics.configOf(t).isEmpty()).forEach(t ->
+                    settings.put(new ConfigResource(ConfigResource.Type.TOPIC, t), Topics.configOf(t).entrySet().stream()
+                            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                            .toList()));
+            if (!settings.isEmpty()) {
+                admin.incrementalAlterConfigs(settings).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -6,5 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public enum IncidentKind {
     @JsonProperty("iowait") IOWAIT,
     @JsonProperty("dos") DOS,
-    @JsonProperty("mail") MAIL
+    @JsonProperty("mail") MAIL,
+    /** Not trouble on the host but in what it says: its clock is far from Culprit's. */
+    @JsonProperty("clock") CLOCK
 }

@@ -40,6 +40,18 @@ public final class Topics {
         return ONE_ORDER.contains(topic) ? 1 : HOST_PARTITIONS;
     }
 
+    /** Topics a collector writes its host's events to. */
+    private static final List<String> HOST_EVENTS = List.of(CPU, DISK, PROC, APACHE, ACCESS, EVASIVE, PHPMAIL);
+
+    /**
+     * The settings {@code topic} is created with. A host event's record carries the time the broker
+     * took it in ({@code LogAppendTime}), not the collector's: that is the reference a host's own
+     * clock is compared with (a clock-skew flag), whatever the host's clock says.
+     */
+    public static Map<String, String> configOf(String topic) {
+        return HOST_EVENTS.contains(topic) ? Map.of("message.timestamp.type", "LogAppendTime") : Map.of();
+    }
+
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
             CpuSample.class, CPU,
             DiskSample.class, DISK,

@@ -5,6 +5,7 @@ import dev.culprit.events.AccessTally;
 import dev.culprit.events.ApacheStatus;
 import dev.culprit.events.EvasiveEvent;
 import dev.culprit.events.PhpMail;
+import dev.culprit.rules.clock.ClockSkewWatch;
 import dev.culprit.rules.dos.DosDetector;
 import dev.culprit.rules.mail.MailAbuseDetector;
 import dev.culprit.events.CpuSample;
@@ -27,6 +28,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 /**
  * Culprit's detection job: host events in, alerts out. It is handed its source and sinks, so the
@@ -40,7 +42,7 @@ public final class CulpritJob {
     public static final Duration IDLENESS = Duration.ofSeconds(5);
 
     /** The host events: from Kafka (with the bytes each came as) or from an archive. */
-    private final Function<StreamExecutionEnvironment, DataStream<Event>> hostEvents;
+    private final Function<StreamExecutionEnvironment, HostEvents> hostEvents;
     private final List<Sink<Alert>> alertSinks;
     private final Sink<DeadLetter> deadLetterSink;
     private final RuleSet rules;
@@ -60,11 +62,11 @@ public final class CulpritJob {
 
     /** The job on captured events ({@code culprit replay}): nothing is kept but what {@code alertSinks} keep. */
     public static CulpritJob replaying(Source<Event, ?, ?> archive, List<Sink<Alert>> alertSinks, RuleSet rules) {
-        return new CulpritJob(env -> env.fromSource(archive, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
-                .uid("host-events"), alertSinks, null, rules, null);
+        return new CulpritJob(env -> new HostEvents(env.fromSource(archive, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
+                .uid("host-events"), null), alertSinks, null, rules, null);
     }
 
-    private CulpritJob(Function<StreamExecutionEnvironment, DataStream<Event>> hostEvents, List<Sink<Alert>> alertSinks,
+    private CulpritJob(Function<StreamExecutionEnvironment, HostEvents> hostEvents, List<Sink<Alert>> alertSinks,
                        Sink<DeadLetter> deadLetterSink, RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates) {
         this.hostEvents = hostEvents;
         this.alertSinks = List.copyOf(alertSinks);
@@ -73,7 +75,13 @@ public final class CulpritJob {
         this.ruleUpdates = ruleUpdates;
     }
 
-    private static DataStream<Event> received(StreamExecutionEnvironment env, Source<ReceivedEvent, ?, ?> source,
+    /**
+     * The host events, and where they come from Kafka, the flags of hosts whose clock is far from
+     * the broker's (null in a replay, where the time Kafka took an event in says nothing of its host).
+     */
+    private record HostEvents(DataStream<Event> events, DataStream<Alert> clockFlags) {}
+
+    private static HostEvents received(StreamExecutionEnvironment env, Source<ReceivedEvent, ?, ?> source,
                                               Sink<EncodedEvent> rawEventSink) {
         WatermarkStrategy<ReceivedEvent> watermarks = WatermarkStrategy.<ReceivedEvent>forBoundedOutOfOrderness(OUT_OF_ORDERNESS)
                 .withTimestampAssigner((received, recordTs) -> received.event().ts())
@@ -86,7 +94,13 @@ public final class CulpritJob {
                     .map(ReceivedEvent::asReceived, JsonTypeInfo.of(EncodedEvent.class)).name("as-received")
                     .sinkTo(rawEventSink).name("raw-events").uid("raw-events");
         }
-        return received.map(ReceivedEvent::event, JsonTypeInfo.of(Event.class)).name("decoded");
+        DataStream<Alert> clockFlags = received
+                .flatMap((ReceivedEvent r, Collector<ClockSkewFunction.Heard> out) -> ClockSkewFunction.Heard.of(r).ifPresent(out::collect),
+                        JsonTypeInfo.of(ClockSkewFunction.Heard.class)).name("host-clock-readings")
+                .keyBy(ClockSkewFunction.Heard::host, Types.STRING)
+                .process(new ClockSkewFunction(), JsonTypeInfo.of(Alert.class))
+                .name("clock-watch").uid("clock-watch");
+        return new HostEvents(received.map(ReceivedEvent::event, JsonTypeInfo.of(Event.class)).name("decoded"), clockFlags);
     }
 
     /**
@@ -95,7 +109,7 @@ public final class CulpritJob {
      */
     public static String stateFingerprint() {
         return StateFingerprint.of(Event.class, RuleSet.class, IoWaitDetector.State.class, DosDetector.State.class,
-                MailAbuseDetector.State.class, IncidentLinker.Spans.class, HostClock.class);
+                MailAbuseDetector.State.class, IncidentLinker.Spans.class, HostClock.class, ClockSkewWatch.State.class);
     }
 
     private static WatermarkStrategy<Event> watermarks() {
@@ -116,7 +130,8 @@ public final class CulpritJob {
 
     public void build(StreamExecutionEnvironment env) {
         // Every stateful operator has a fixed uid, so that a restored checkpoint finds its state by name.
-        DataStream<Event> events = hostEvents.apply(env);
+        HostEvents ingested = hostEvents.apply(env);
+        DataStream<Event> events = ingested.events();
 
         BroadcastStream<RuleSet> rulesInForce = ruleStream(env).broadcast(DetectorFunction.RULES);
 
@@ -148,6 +163,10 @@ public final class CulpritJob {
                 .keyBy(Alert::host, Types.STRING)
                 .process(new IncidentLinker(), JsonTypeInfo.of(Alert.class))
                 .name("incident-linker").uid("incident-linker");
+        if (ingested.clockFlags() != null) {
+            // not linked: a flag's times are Kafka's, the host's other incidents' are the host's own
+            alerts = alerts.union(ingested.clockFlags());
+        }
         for (Sink<Alert> sink : alertSinks) {
             String name = sink.getClass().getSimpleName();
             alerts.sinkTo(sink).name(name).uid("alerts-to-" + name);

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Turns a Kafka record into the event its topic carries, keeping the bytes it came as. A record
@@ -32,7 +33,8 @@ public final class EventDeserializer implements KafkaRecordDeserializationSchema
                     record.topic() + "-" + record.partition(), record.offset(), e.getMessage(),
                     new String(value, StandardCharsets.UTF_8));
         }
-        out.collect(new ReceivedEvent(event, new EncodedEvent(record.topic(), event.host(), event.ts(), value)));
+        Long kafkaTs = record.timestampType() == TimestampType.LOG_APPEND_TIME ? record.timestamp() : null;
+        out.collect(new ReceivedEvent(event, new EncodedEvent(record.topic(), event.host(), event.ts(), value), kafkaTs));
     }
 
     @Override

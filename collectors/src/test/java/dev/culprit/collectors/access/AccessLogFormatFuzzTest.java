@@ -3,7 +3,7 @@ package dev.culprit.collectors.access;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.culprit.collectors.syslog.LineMutations;
+import dev.culprit.testkit.LineMutations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +28,7 @@ class AccessLogFormatFuzzTest {
                 .map(AccessLogFormat::compile).toList();
         LineMutations lines = new LineMutations(real, 20261202L);
 
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 200_000; i++) {
             String line = lines.next();
             for (AccessLogFormat format : formats) {
                 try {

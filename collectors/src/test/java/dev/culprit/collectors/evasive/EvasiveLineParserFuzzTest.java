@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.culprit.collectors.ParseResult;
-import dev.culprit.collectors.syslog.LineMutations;
+import dev.culprit.testkit.LineMutations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +29,7 @@ class EvasiveLineParserFuzzTest {
         EvasiveLineParser parser = new EvasiveLineParser(ZoneId.of("Europe/Berlin"), Clock.systemUTC());
         LineMutations lines = new LineMutations(real, 20261129L);
 
-        for (int i = 0; i < 100_000; i++) {
+        for (int i = 0; i < 200_000; i++) {
             String line = lines.next();
             try {
                 assertThat(parser.parse("vm", line)).isInstanceOf(ParseResult.class);

@@ -1,4 +1,4 @@
-package dev.culprit.collectors.syslog;
+package dev.culprit.testkit;
 
 import java.util.List;
 import java.util.Random;

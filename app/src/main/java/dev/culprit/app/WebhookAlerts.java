@@ -57,6 +57,8 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     private final Duration warnEvery;
     private final Consumer<String> warnings;
     private final Thread sender;
+    /** Kept out of every message: the receiver's secret, as the URL's path and query may be. */
+    private final String bearerToken;
     private volatile boolean running = true;
     /** Whether the last attempt failed: then exit does not wait for a receiver that is not there. */
     private volatile boolean receiverFailing;
@@ -68,13 +70,15 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     private final List<String> freshLost = new ArrayList<>();
     private long nextWarningNanos = System.nanoTime();
 
-    public WebhookAlerts(URI url, Format format) {
-        this(url, format, Duration.ofSeconds(1), Duration.ofMinutes(1), LOG::warn);
+    /** @param bearerToken sent as {@code Authorization: Bearer ...} with every post; null: none */
+    public WebhookAlerts(URI url, Format format, String bearerToken) {
+        this(url, format, bearerToken, Duration.ofSeconds(1), Duration.ofMinutes(1), LOG::warn);
     }
 
-    WebhookAlerts(URI url, Format format, Duration firstBackoff, Duration warnEvery, Consumer<String> warnings) {
+    WebhookAlerts(URI url, Format format, String bearerToken, Duration firstBackoff, Duration warnEvery, Consumer<String> warnings) {
         this.url = url;
         this.format = format;
+        this.bearerToken = bearerToken;
         this.firstBackoff = firstBackoff;
         this.warnEvery = warnEvery;
         this.warnings = warnings;
@@ -173,11 +177,14 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     }
 
     private void deliver(Alert alert) {
-        HttpRequest request = HttpRequest.newBuilder(url)
+        HttpRequest.Builder post = HttpRequest.newBuilder(url)
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(alert)))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body(alert)));
+        if (bearerToken != null) {
+            post.header("Authorization", "Bearer " + bearerToken);
+        }
+        HttpRequest request = post.build();
         Duration backoff = firstBackoff;
         String lastProblem = "";
         int attempt = 1;

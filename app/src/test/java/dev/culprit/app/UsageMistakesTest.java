@@ -148,6 +148,29 @@ class UsageMistakesTest {
     }
 
     @Test
+    void aWebhookTokenFileWithoutAWebhookIsAUsageMistake() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
+
+        int exit = culprit("demo", "--webhook-token-file", token.toString(), "--data-dir", dir.resolve("data").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(mistakes()).containsExactly("culprit demo: --webhook-token-file needs --webhook (or $CULPRIT_WEBHOOK_URL)");
+    }
+
+    @Test
+    void aWebhookTokenFileOthersCanReadIsRefusedBeforeAnythingStarts() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "s3cret\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        int exit = culprit("demo", "--webhook", "http://127.0.0.1:9/hook", "--webhook-token-file", token.toString(),
+                "--data-dir", dir.resolve("data").toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(String.join("\n", mistakes())).contains(token.toString(), "chmod 600").doesNotContain("s3cret");
+        assertThat(dir.resolve("data").resolve("kafka")).doesNotExist();
+    }
+
+    @Test
     void aCollectorConfigWithTwoUnknownKeysReportsBothEachWithItsLine() throws IOException {
         Path config = dir.resolve("collector.yaml");
         Files.writeString(config, "host: web1\nhots: web2\nsources:\n  proc:\n    intervall: 2s\n");

@@ -28,11 +28,13 @@ class WebhookAlertsTest {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresToGive = new AtomicInteger();
     private final List<String> warnings = new CopyOnWriteArrayList<>();
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
     private URI start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/hook", exchange -> {
             bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             int status = failuresToGive.getAndDecrement() > 0 ? 503 : 200;
             exchange.sendResponseHeaders(status, -1);
             exchange.close();
@@ -56,9 +58,23 @@ class WebhookAlertsTest {
     }
 
     @Test
+    void aBearerTokenGoesWithEveryPostAndIntoNoMessage() throws Exception {
+        failuresToGive.set(1);
+        String token = "tok-" + java.util.UUID.randomUUID();
+        WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, token, Duration.ofMillis(10), Duration.ZERO, warnings::add);
+        hook.accept(resolvedDos());
+        await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
+        hook.close();
+
+        assertThat(authorizations).hasSize(2).containsOnly("Bearer " + token);
+        assertThat(warnings).noneMatch(w -> w.contains(token));
+        assertThat(hook.summary()).doesNotContain(token);
+    }
+
+    @Test
     void aReceiverThatFailsTwiceStillGetsTheAlertOnce() throws Exception {
         failuresToGive.set(2);
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
@@ -69,7 +85,7 @@ class WebhookAlertsTest {
 
     @Test
     void alertmanagerBodyCarriesLabelsAnnotationsAndTimes() throws Exception {
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
         }
@@ -86,7 +102,7 @@ class WebhookAlertsTest {
     @Test
     void aDeadReceiverNeverHoldsUpTheCaller() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:9/hook"); // discard port: nothing listens
-        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {
                 hook.accept(resolvedDos());
@@ -108,7 +124,7 @@ class WebhookAlertsTest {
         });
         server.start();
         URI withSecretPath = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/services/T000/SECRET-TOKEN");
-        WebhookAlerts hook = new WebhookAlerts(withSecretPath, WebhookAlerts.Format.JSON, Duration.ofMillis(10), Duration.ofMillis(500), warnings::add);
+        WebhookAlerts hook = new WebhookAlerts(withSecretPath, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMillis(500), warnings::add);
         try (hook) {
             hook.accept(resolvedDos());
             await().atMost(Duration.ofSeconds(5)).until(() -> warnings.size() == 1);
@@ -132,7 +148,7 @@ class WebhookAlertsTest {
     @Test
     void alertsStillWaitingAtExitAreCountedNotForgotten() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:9/hook");
-        WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, Duration.ofSeconds(30), Duration.ofMinutes(1), warnings::add);
+        WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofSeconds(30), Duration.ofMinutes(1), warnings::add);
         try (hook) {
             hook.accept(resolvedDos());
             hook.accept(resolvedDos());

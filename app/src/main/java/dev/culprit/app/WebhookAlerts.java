@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Posts alerts to a webhook from its own thread, with retries, so a slow or dead receiver never
- * holds up detection. When its queue is full the oldest waiting alert gives way. No alert is lost
+ * holds up detection. A receiver that is down or failing (no connection, 5xx, 429) has each alert
+ * retried, 1 s growing to a minute apart, for up to {@code patience} (an hour), while the alerts after
+ * it wait in a queue of {@value #QUEUE}; when the queue is full the oldest waiting alert gives way.
+ * The outage is warned of when it starts and when the receiver takes alerts again. No alert is lost
  * in silence: the first one that is not delivered is warned about at once, later ones every
  * {@code warnEvery} (a minute), each named by state, kind, severity, host and incident, and
  * {@link #summary()} gives the whole count at exit.
@@ -42,7 +45,7 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookAlerts.class);
     private static final int QUEUE = 1_000;
-    private static final int ATTEMPTS = 5;
+    private static final Duration LONGEST_BACKOFF = Duration.ofMinutes(1);
     /** How many lost alerts a warning or the summary names; the rest are counted. */
     private static final int NAMED = 5;
     /** A healthy receiver gets this long at exit to take what is still queued. */
@@ -54,6 +57,9 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
     private final BlockingQueue<Alert> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong delivered = new AtomicLong();
     private final Duration firstBackoff;
+    private final Duration patience;
+    /** When (nanoTime) the receiver's current outage began; 0 while it takes alerts. */
+    private long failingSinceNanos;
     private final Duration warnEvery;
     private final Consumer<String> warnings;
     private final Thread sender;
@@ -72,14 +78,17 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
 
     /** @param bearerToken sent as {@code Authorization: Bearer ...} with every post; null: none */
     public WebhookAlerts(URI url, Format format, String bearerToken) {
-        this(url, format, bearerToken, Duration.ofSeconds(1), Duration.ofMinutes(1), LOG::warn);
+        this(url, format, bearerToken, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofMinutes(1), LOG::warn);
     }
 
-    WebhookAlerts(URI url, Format format, String bearerToken, Duration firstBackoff, Duration warnEvery, Consumer<String> warnings) {
+    /** @param patience how long one alert is retried before it counts as not delivered */
+    WebhookAlerts(URI url, Format format, String bearerToken, Duration firstBackoff, Duration patience, Duration warnEvery,
+                  Consumer<String> warnings) {
         this.url = url;
         this.format = format;
         this.bearerToken = bearerToken;
         this.firstBackoff = firstBackoff;
+        this.patience = patience;
         this.warnEvery = warnEvery;
         this.warnings = warnings;
         this.sender = new Thread(this::send, "culprit-webhook");
@@ -186,44 +195,72 @@ public final class WebhookAlerts implements Consumer<Alert>, AutoCloseable {
         }
         HttpRequest request = post.build();
         Duration backoff = firstBackoff;
-        String lastProblem = "";
-        int attempt = 1;
-        for (; attempt <= ATTEMPTS; attempt++) {
+        long firstTry = System.nanoTime();
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            String problem;
             try {
                 HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() / 100 == 2) {
+                int status = response.statusCode();
+                if (status / 100 == 2) {
                     delivered.incrementAndGet();
-                    receiverFailing = false;
+                    answering();
                     return;
                 }
-                receiverFailing = true;
-                lastProblem = "HTTP " + response.statusCode();
-                if (response.statusCode() / 100 == 4 && response.statusCode() != 429) {
-                    break; // the receiver refuses this body; asking again will not change its mind
+                problem = "HTTP " + status;
+                if (status / 100 == 4 && status != 429) {
+                    answering();
+                    // the receiver refuses this body; asking again will not change its mind
+                    lose(alert, problem + " after " + attempts + " attempt(s)");
+                    return;
                 }
             } catch (java.io.IOException e) {
-                receiverFailing = true;
                 // the HTTP client's ConnectException says nothing more than its name
-                lastProblem = e instanceof java.net.ConnectException ? "cannot connect"
+                problem = e instanceof java.net.ConnectException ? "cannot connect"
                         : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             } catch (InterruptedException e) {
                 lose(alert, "Culprit stopped while sending it");
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (attempt == ATTEMPTS) {
-                break;
+            failing(problem);
+            long waited = System.nanoTime() - firstTry;
+            if (waited + backoff.toNanos() > patience.toNanos()) {
+                lose(alert, problem + " for " + String.format(java.util.Locale.ROOT, "%.1f s", waited / 1e9)
+                        + " (" + attempts + " attempt(s))");
+                return;
             }
             try {
                 Thread.sleep(backoff.toMillis());
             } catch (InterruptedException e) {
-                lose(alert, "Culprit stopped while retrying it (" + lastProblem + ")");
+                lose(alert, "Culprit stopped while retrying it (" + problem + ")");
                 Thread.currentThread().interrupt();
                 return;
             }
-            backoff = backoff.multipliedBy(2);
+            backoff = backoff.multipliedBy(2).compareTo(LONGEST_BACKOFF) > 0 ? LONGEST_BACKOFF : backoff.multipliedBy(2);
         }
-        lose(alert, lastProblem + " after " + Math.min(attempt, ATTEMPTS) + " attempt(s)");
+    }
+
+    /** The receiver failed an attempt: the first failure of an outage is warned of at once. */
+    private void failing(String problem) {
+        receiverFailing = true;
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = System.nanoTime();
+            warnings.accept("webhook " + receiver() + ": not taking alerts (" + TerminalText.printable(problem) + "); they wait (up to "
+                    + QUEUE + ") and are retried for up to " + Durations.of(patience.toMillis()));
+        }
+    }
+
+    /** The receiver answered: an outage, if there was one, is over. */
+    private void answering() {
+        receiverFailing = false;
+        if (failingSinceNanos != 0) {
+            long seconds = Duration.ofNanos(System.nanoTime() - failingSinceNanos).toSeconds();
+            failingSinceNanos = 0;
+            warnings.accept("webhook " + receiver() + ": taking alerts again after " + seconds + " s; "
+                    + queue.size() + " waiting");
+        }
     }
 
     String body(Alert alert) {

@@ -61,7 +61,7 @@ class WebhookAlertsTest {
     void aBearerTokenGoesWithEveryPostAndIntoNoMessage() throws Exception {
         failuresToGive.set(1);
         String token = "tok-" + java.util.UUID.randomUUID();
-        WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, token, Duration.ofMillis(10), Duration.ZERO, warnings::add);
+        WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, token, Duration.ofMillis(10), Duration.ofMinutes(1), Duration.ZERO, warnings::add);
         hook.accept(resolvedDos());
         await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
         hook.close();
@@ -72,9 +72,58 @@ class WebhookAlertsTest {
     }
 
     @Test
+    void aReceiverDownForAWhileGetsEveryAlertThatWaitedOnceItIsBackInOrder() throws Exception {
+        failuresToGive.set(Integer.MAX_VALUE); // down: every post answered 503
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, null, Duration.ofMillis(10),
+                Duration.ofMinutes(1), Duration.ofMinutes(1), warnings::add)) {
+            for (int i = 0; i < 20; i++) {
+                hook.accept(dosOn("web" + i));
+            }
+            Thread.sleep(2_000); // the outage, scaled down from the hour the shipped patience allows
+            assertThat(hook.delivered()).isZero();
+            assertThat(hook.undelivered()).isZero();
+            failuresToGive.set(0);
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> hook.delivered() == 20);
+            assertThat(hook.undelivered()).isZero();
+            assertThat(delivered()).extracting(Alert::host)
+                    .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "web" + i).toList());
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).endsWith(": not taking alerts (HTTP 503); they wait (up to 1000) and are retried for up to 1m");
+            assertThat(warnings.get(1)).contains(": taking alerts again after ");
+        }
+    }
+
+    @Test
+    void anAlertTheReceiverDoesNotTakeWithinThePatienceIsCountedNotDelivered() throws Exception {
+        failuresToGive.set(Integer.MAX_VALUE);
+        WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, null, Duration.ofMillis(10),
+                Duration.ofMillis(300), Duration.ofMinutes(1), warnings::add);
+        try (hook) {
+            hook.accept(resolvedDos());
+            await().atMost(Duration.ofSeconds(5)).until(() -> hook.undelivered() == 1);
+        }
+        assertThat(hook.summary()).containsPattern("1 not delivered: RESOLVED dos critical web1 \\(incident web1-dos-1000\\): "
+                + "HTTP 503 for 0\\.\\d s \\(\\d+ attempt\\(s\\)\\)");
+    }
+
+    /** The bodies the receiver took (answered 2xx), as alerts. */
+    private List<Alert> delivered() {
+        return bodies.subList(bodies.size() - 20, bodies.size()).stream().map(b -> EventCodec.decode(b, Alert.class)).toList();
+    }
+
+    private static Alert dosOn(String host) {
+        Alert a = resolvedDos();
+        Incident i = a.incident();
+        Incident on = new Incident(host, i.source(), i.ts(), i.v(), host + "-dos-1000", i.kind(), i.severity(), i.rule(), i.start(),
+                i.end(), i.resolution(), i.summary(), i.culprits(), i.related());
+        return new Alert(host, a.source(), a.ts(), a.v(), a.state(), on);
+    }
+
+    @Test
     void aReceiverThatFailsTwiceStillGetsTheAlertOnce() throws Exception {
         failuresToGive.set(2);
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
 
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
@@ -85,7 +134,7 @@ class WebhookAlertsTest {
 
     @Test
     void alertmanagerBodyCarriesLabelsAnnotationsAndTimes() throws Exception {
-        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(start(), WebhookAlerts.Format.ALERTMANAGER, null, Duration.ofMillis(10), Duration.ofMinutes(1), Duration.ofMinutes(1), warnings::add)) {
             hook.accept(resolvedDos());
             await().atMost(Duration.ofSeconds(10)).until(() -> hook.delivered() == 1);
         }
@@ -102,7 +151,7 @@ class WebhookAlertsTest {
     @Test
     void aDeadReceiverNeverHoldsUpTheCaller() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:9/hook"); // discard port: nothing listens
-        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), warnings::add)) {
+        try (WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), Duration.ofMinutes(1), warnings::add)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 5_000; i++) {
                 hook.accept(resolvedDos());
@@ -124,7 +173,7 @@ class WebhookAlertsTest {
         });
         server.start();
         URI withSecretPath = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/services/T000/SECRET-TOKEN");
-        WebhookAlerts hook = new WebhookAlerts(withSecretPath, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMillis(500), warnings::add);
+        WebhookAlerts hook = new WebhookAlerts(withSecretPath, WebhookAlerts.Format.JSON, null, Duration.ofMillis(10), Duration.ofMinutes(1), Duration.ofMillis(500), warnings::add);
         try (hook) {
             hook.accept(resolvedDos());
             await().atMost(Duration.ofSeconds(5)).until(() -> warnings.size() == 1);
@@ -148,7 +197,7 @@ class WebhookAlertsTest {
     @Test
     void alertsStillWaitingAtExitAreCountedNotForgotten() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:9/hook");
-        WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofSeconds(30), Duration.ofMinutes(1), warnings::add);
+        WebhookAlerts hook = new WebhookAlerts(nowhere, WebhookAlerts.Format.JSON, null, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(1), warnings::add);
         try (hook) {
             hook.accept(resolvedDos());
             hook.accept(resolvedDos());

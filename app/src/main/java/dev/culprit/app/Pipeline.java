@@ -107,7 +107,8 @@ public final class Pipeline implements AutoCloseable {
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(kafka, "culprit-detection"),
-                List.of(KafkaEndpoints.alertSink(kafka), new IncidentStoreSink(runtime.database().access()), toOutlets),
+                List.of(KafkaEndpoints.alertSink(kafka, runtime.savedState().alertTransactionPrefix()),
+                        new IncidentStoreSink(runtime.database().access()), toOutlets),
                 KafkaEndpoints.deadLetterSink(kafka),
                 rules,
                 KafkaEndpoints.ruleUpdates(kafka, "culprit-detection"),

@@ -5,10 +5,13 @@ import dev.culprit.events.text.ShortDigest;
 import dev.culprit.jobs.CulpritJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -28,16 +31,50 @@ final class SavedJobState {
 
     static final String DIRECTORY = "checkpoints";
     private static final String METADATA = "_metadata";
+    /** The data directory's own name among pipelines: random, made on its first start and kept. */
+    static final String PIPELINE_ID = "pipeline.id";
 
+    private final Path dataDir;
     private final Path shape;
 
-    private SavedJobState(Path shape) {
+    private SavedJobState(Path dataDir, Path shape) {
+        this.dataDir = dataDir;
         this.shape = shape;
     }
 
     /** @param kafka which Kafka the job reads: "embedded" for the data directory's own broker, else its bootstrap servers */
     static SavedJobState in(Path dataDir, String kafka) {
-        return new SavedJobState(dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint() + "-" + ShortDigest.of(kafka, 4)));
+        return new SavedJobState(dataDir,
+                dataDir.resolve(DIRECTORY).resolve(CulpritJob.stateFingerprint() + "-" + ShortDigest.of(kafka, 4)));
+    }
+
+    /**
+     * The prefix of the alert sink's Kafka transactions. Pipelines on other data directories may
+     * share the Kafka (several `culprit run`), so it carries this directory's random id, not its
+     * path (every host may call it "data"). A restart on the same state resumes under the same
+     * prefix and aborts what a killed run left open; a new state shape starts a new prefix, so
+     * its first run, which counts checkpoints from 1 again, does not probe the old shape's
+     * every transaction id to find the open ones (those expire after
+     * {@link dev.culprit.jobs.KafkaEndpoints#ALERT_TRANSACTION_TIMEOUT}).
+     */
+    String alertTransactionPrefix() {
+        return "culprit-" + pipelineId() + "-" + shape.getFileName();
+    }
+
+    private String pipelineId() {
+        Path file = dataDir.resolve(PIPELINE_ID);
+        try {
+            Files.writeString(file, UUID.randomUUID() + "\n", StandardOpenOption.CREATE_NEW);
+        } catch (FileAlreadyExistsException e) {
+            // made by an earlier start: kept for good
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the pipeline id " + file, e);
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the pipeline id " + file, e);
+        }
     }
 
     /** The newest complete checkpoint of this state shape: one whose metadata was written. */

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -20,9 +21,10 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 
 /**
  * The detection job's checkpoints under the data directory ({@code checkpoints/SHAPE/JOB/chk-N}),
- * kept when the job is stopped, so that the next run resumes with the detectors' memory: open
- * incidents stay open and close when their condition does, scripts known to send mail are not new
- * again, and Kafka is read on from where the checkpoint was taken. {@code SHAPE} is the state's
+ * kept when the job is stopped or killed, and the savepoint it takes on a clean stop, so that the
+ * next run resumes with the detectors' memory: open incidents stay open and close when their
+ * condition does, scripts known to send mail are not new again, and Kafka is read on from where
+ * the checkpoint or savepoint was taken. {@code SHAPE} is the state's
  * {@link CulpritJob#stateFingerprint() fingerprint} and the Kafka it reads: a build that keeps
  * different state starts afresh rather than fail on state it cannot read, and so does a run on
  * another Kafka, whose offsets the saved ones are not.
@@ -77,7 +79,16 @@ final class SavedJobState {
         }
     }
 
-    /** The newest complete checkpoint of this state shape: one whose metadata was written. */
+    /**
+     * Where the job stopped cleanly saves its state ({@code checkpoints/SHAPE/JOB-stop/savepoint-...}):
+     * beside its checkpoints, so that {@link #latest} finds it and {@link #pruneSuperseded} keeps only
+     * the newest of all.
+     */
+    Path savepointDirectory(JobID job) {
+        return shape.resolve(job + "-stop");
+    }
+
+    /** The newest complete checkpoint or savepoint of this state shape: one whose metadata was written. */
     Optional<Path> latest() {
         if (!Files.isDirectory(shape)) {
             return Optional.empty();
@@ -93,8 +104,8 @@ final class SavedJobState {
     /**
      * Removes what no run will resume from: checkpoints of other shapes (an older build's, which
      * this one cannot read; another Kafka's of this shape are kept for runs on that Kafka) and
-     * every job's but the one holding the latest checkpoint (a new run makes its own first
-     * checkpoint from scratch, so one earlier job is all that needs keeping).
+     * every job's checkpoints and savepoint but those holding the latest of them (a new run makes
+     * its own first checkpoint from scratch, so one earlier snapshot is all that needs keeping).
      */
     void pruneSuperseded() {
         Path all = shape.getParent();

@@ -21,12 +21,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,8 +52,16 @@ public final class Pipeline implements AutoCloseable {
      */
     static final Duration REPLAY_HELD_AT_MOST = Duration.ofSeconds(60);
 
+    /**
+     * How long a stop waits for the job's savepoint; a job that cannot take one by then (a sink
+     * waiting out a database that refuses writes) is cancelled, and the next start resumes from
+     * its last checkpoint instead.
+     */
+    static final Duration SAVEPOINT_WITHIN = Duration.ofSeconds(15);
+
     private final Collector collector;
     private final JobClient job;
+    private final SavedJobState savedState;
     private final InProcessAlerts outlets;
     private final ScheduledExecutorService delivery;
     private final ConsoleAlerts console;
@@ -59,11 +70,12 @@ public final class Pipeline implements AutoCloseable {
     private final RuleUpdateNotices ruleUpdates;
     private final Path spool;
 
-    private Pipeline(Collector collector, JobClient job, InProcessAlerts outlets, ScheduledExecutorService delivery,
-                     ConsoleAlerts console, ReplayedAlerts replayed, DeadLetterKeeper deadLetters, RuleUpdateNotices ruleUpdates,
-                     Path spool) {
+    private Pipeline(Collector collector, JobClient job, SavedJobState savedState, InProcessAlerts outlets,
+                     ScheduledExecutorService delivery, ConsoleAlerts console, ReplayedAlerts replayed,
+                     DeadLetterKeeper deadLetters, RuleUpdateNotices ruleUpdates, Path spool) {
         this.collector = collector;
         this.job = job;
+        this.savedState = savedState;
         this.outlets = outlets;
         this.delivery = delivery;
         this.console = console;
@@ -107,7 +119,8 @@ public final class Pipeline implements AutoCloseable {
         StreamExecutionEnvironment env = runtime.flink();
         new CulpritJob(
                 KafkaEndpoints.source(kafka, "culprit-detection"),
-                List.of(KafkaEndpoints.alertSink(kafka), new IncidentStoreSink(runtime.database().access()), toOutlets),
+                List.of(KafkaEndpoints.alertSink(kafka, runtime.savedState().alertTransactionPrefix()),
+                        new IncidentStoreSink(runtime.database().access()), toOutlets),
                 KafkaEndpoints.deadLetterSink(kafka),
                 rules,
                 KafkaEndpoints.ruleUpdates(kafka, "culprit-detection"),
@@ -119,7 +132,7 @@ public final class Pipeline implements AutoCloseable {
         publish(kafka, playFirst);
         Collector collector = collectors == null ? null
                 : Collector.start(collectors, runtime.dataDir(), kafka, Clock.systemUTC());
-        return new Pipeline(collector, job, toOutlets, delivery, console, replayed, deadLetters, ruleUpdates,
+        return new Pipeline(collector, job, runtime.savedState(), toOutlets, delivery, console, replayed, deadLetters, ruleUpdates,
                 Collector.spoolDirectory(runtime.dataDir()));
     }
 
@@ -160,6 +173,34 @@ public final class Pipeline implements AutoCloseable {
         return replayed == null ? 0 : replayed.shown();
     }
 
+    /**
+     * Stops the job with a savepoint, without draining it (open incidents stay open in the saved
+     * state rather than be closed by the stop): the next start resumes exactly where this one
+     * stopped, and the alerts of the last moments are committed to Kafka with the savepoint.
+     */
+    private void stopJob() {
+        try {
+            job.stopWithSavepoint(false, savedState.savepointDirectory(job.getJobID()).toUri().toString(),
+                    SavepointFormatType.CANONICAL).get(SAVEPOINT_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // the local cluster goes away with a job that ended: its result, not its status, says so
+            if (job.getJobExecutionResult().isDone()) {
+                return; // the job had already failed; Flink reported its cause
+            }
+            System.err.println("culprit: the detection job took no savepoint within " + SAVEPOINT_WITHIN.toSeconds()
+                    + " s (" + (e instanceof TimeoutException ? "timed out" : e.getCause()) + "); it is cancelled, "
+                    + "and the next start resumes from its last checkpoint");
+        }
+        try {
+            job.cancel().get();
+        } catch (Exception e) {
+            // it may have ended meanwhile; Flink reported why
+        }
+    }
+
     @Override
     public void close() throws Exception {
         if (collector != null) {
@@ -170,11 +211,7 @@ public final class Pipeline implements AutoCloseable {
                         + spool + "; they ship on the next start");
             }
         }
-        try {
-            job.cancel().get();
-        } catch (Exception e) {
-            // the job may already have failed; Flink reported its cause
-        }
+        stopJob();
         ruleUpdates.close();
         deadLetters.close();
         outlets.close();

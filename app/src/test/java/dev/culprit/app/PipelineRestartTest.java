@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pipeline stopped and started again on the same data directory, with the shipped rules: it
- * resumes from its saved state, so an incident open at the stop stays open and ends when its
+ * resumes from its saved state (its last checkpoint, or the savepoint a clean stop takes), so an incident open at the stop stays open and ends when its
  * condition clears, and a script that mailed before is not "new" again.
  */
 @Tag("slow")
@@ -49,7 +49,28 @@ class PipelineRestartTest {
             Thread.sleep(12_000); // two checkpoints: the open incident is in saved state
         }
 
-        // Eleven minutes on, past the window: the same 25 mails are no longer a new script's.
+        resumeAndEndTheIncident(shipped);
+    }
+
+    @Test
+    void aCleanStopSavesTheJobWhereItStoppedAndTheNextStartResumesThere() throws Exception {
+        RuleSet shipped = RuleSet.DEFAULT;
+        List<Event> first = new ArrayList<>(mails(T0, 25));
+        first.add(mail(T0 + 60_000, "other@example.net"));
+        try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);
+             Pipeline pipeline = start(runtime, shipped, first)) {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(incidents(runtime)).containsExactly("open|null|FIRING"));
+            // stopped at once, whether or not a checkpoint has been taken since the incident opened
+        }
+
+        Path saved = SavedJobState.in(dataDir, "embedded").latest().orElseThrow();
+        assertThat(saved.getParent().getFileName().toString()).as("the newest saved state, " + saved).endsWith("-stop");
+        resumeAndEndTheIncident(shipped);
+    }
+
+    /** Eleven minutes on, past the window: the same 25 mails are no longer a new script's, and the open incident ends. */
+    private void resumeAndEndTheIncident(RuleSet shipped) throws Exception {
         List<Event> second = new ArrayList<>(mails(T0 + 660_000, 25));
         second.add(mail(T0 + 1_800_000, "other@example.net")); // past window and cool-down: the incident may end
         try (EmbeddedRuntime runtime = EmbeddedRuntime.start(dataDir);

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -28,7 +29,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -54,6 +58,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final String USER = "culprit";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The transactions protocol the broker speaks: version 1, not Kafka 4's default 2. With version 2
+     * every commit moves the producer's epoch on, and Flink's Kafka sink (connector 5.0), which
+     * commits the transactions of the checkpoint it restores from once more, is then refused for one
+     * committed before the stop or kill, and logs "most likely signals data loss" on every restart
+     * after alerts. Version 1 takes that second commit as the no-op it is.
+     */
+    static final short TRANSACTION_VERSION = 1;
+    private static final String TRANSACTION_VERSION_FEATURE = "transaction.version";
     private static final String CLIENT_LISTENER = "CLIENT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
@@ -104,6 +117,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, controllerPort, password);
         try {
             kafka.awaitReady();
+            kafka.pinTransactionVersion();
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
@@ -180,6 +194,41 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Kafka broker on port " + brokerPort + " did not become ready: " + e, e);
         }
+    }
+
+    /**
+     * Brings the broker to {@link #TRANSACTION_VERSION} before any client starts a transaction: a new
+     * log directory is formatted at Kafka's default, and one an earlier Culprit made is at it too.
+     */
+    private void pinTransactionVersion() {
+        try (Admin admin = admin()) {
+            if (transactionVersion(admin) <= TRANSACTION_VERSION) {
+                return;
+            }
+            admin.updateFeatures(Map.of(TRANSACTION_VERSION_FEATURE,
+                            new FeatureUpdate(TRANSACTION_VERSION, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)),
+                    new UpdateFeaturesOptions()).all().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (transactionVersion(admin) > TRANSACTION_VERSION) { // the broker applies it from its metadata log
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Kafka broker did not take transaction.version " + TRANSACTION_VERSION
+                            + " within " + START_TIMEOUT);
+                }
+                sleep(50);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot set the Kafka broker's transaction.version to " + TRANSACTION_VERSION + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting the Kafka broker's transaction.version", e);
+        }
+    }
+
+    private static short transactionVersion(Admin admin) throws ExecutionException, InterruptedException,
+            TimeoutException {
+        FinalizedVersionRange finalized = admin.describeFeatures().featureMetadata().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                .finalizedFeatures().get(TRANSACTION_VERSION_FEATURE);
+        return finalized == null ? 0 : finalized.maxVersionLevel();
     }
 
     private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, String password) {

@@ -73,8 +73,9 @@ class CapturedIncidentsJobTest {
 
         Database db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1_000); // alerts are committed to Kafka with each checkpoint
         new CulpritJob(KafkaEndpoints.source(kafka.access(), "captured-test"),
-                List.of(KafkaEndpoints.alertSink(kafka.access()), new IncidentStoreSink(db.access())),
+                List.of(KafkaEndpoints.alertSink(kafka.access(), "captured-test"), new IncidentStoreSink(db.access())),
                 KafkaEndpoints.deadLetterSink(kafka.access()), RuleSet.DEFAULT, null, null).build(env);
         JobClient job = env.executeAsync("captured-incidents");
         try {
@@ -121,6 +122,7 @@ class CapturedIncidentsJobTest {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "captured-check",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             consumer.subscribe(List.of(Topics.ALERTS));

@@ -89,8 +89,9 @@ class CulpritJobTest {
 
         Database db = DataDirectory.prepare(dataDir, notice -> { }).database("culprit");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.enableCheckpointing(1_000); // alerts are committed to Kafka with each checkpoint
         new CulpritJob(KafkaEndpoints.source(kafka.access(), "job-test"),
-                List.of(KafkaEndpoints.alertSink(kafka.access()), new IncidentStoreSink(db.access())),
+                List.of(KafkaEndpoints.alertSink(kafka.access(), "job-test"), new IncidentStoreSink(db.access())),
                 KafkaEndpoints.deadLetterSink(kafka.access()),
                 RuleSet.DEFAULT, null, new RawEventSink(db.access(), Duration.ofDays(3650))).build(env);
         JobClient job = env.executeAsync("culprit-job-test");
@@ -147,6 +148,7 @@ class CulpritJobTest {
         try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)))) {
             consumer.subscribe(List.of(topic));

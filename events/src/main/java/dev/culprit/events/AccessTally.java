@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 /**
  * The requests one client made to one virtual host within one second, as Apache's access log
  * recorded them. Collectors count at the edge so that a flood costs one event per client and
@@ -30,6 +32,9 @@ public record AccessTally(
         Schema.requireCommon(host, source, v);
         Schema.requireField(file, "file");
         Schema.requireField(client, "client");
+        // both are what the request said (a Host header, a name a resolver gave)
+        client = FieldLimit.cap(client, FieldLimit.NAME);
+        vhost = FieldLimit.cap(vhost, FieldLimit.NAME);
         if (status1xx < 0 || status2xx < 0 || status3xx < 0 || status4xx < 0 || status5xx < 0 || bytes < 0) {
             throw new IllegalArgumentException("fields 'status1xx'..'status5xx' and 'bytes': must not be negative");
         }

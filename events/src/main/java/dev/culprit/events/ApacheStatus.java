@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 import java.util.List;
 import java.util.Map;
 
@@ -25,8 +27,16 @@ public record ApacheStatus(
         Schema.requireField(server, "server");
         scoreboard = scoreboard == null ? Map.of() : Map.copyOf(scoreboard);
         workers = workers == null ? List.of() : List.copyOf(workers);
+        error = FieldLimit.cap(error, FieldLimit.NAME);
     }
 
-    /** A row of the ExtendedStatus table. */
-    public record WorkerRequest(String client, String vhost, String request, String mode, Long secondsSinceRequest) {}
+    /** A row of the ExtendedStatus table: what a client asked, in its own words. */
+    public record WorkerRequest(String client, String vhost, String request, String mode, Long secondsSinceRequest) {
+        public WorkerRequest {
+            client = FieldLimit.cap(client, FieldLimit.NAME);
+            vhost = FieldLimit.cap(vhost, FieldLimit.NAME);
+            request = FieldLimit.cap(request, FieldLimit.NAME);
+            mode = FieldLimit.cap(mode, FieldLimit.NAME);
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 /**
  * What mod_evasive reported. Denials are aggregated at the edge per (client, path, second), so
  * {@code count} says how many identical error-log lines this event stands for.
@@ -29,6 +31,10 @@ public record EvasiveEvent(
     public EvasiveEvent {
         Schema.requireCommon(host, source, v);
         Schema.requireField(kind, "kind");
+        // an attacker chooses the URL, and can write the log lines these come from
+        client = FieldLimit.cap(client, FieldLimit.NAME);
+        path = FieldLimit.cap(path, FieldLimit.NAME);
+        detail = FieldLimit.cap(detail, FieldLimit.NAME);
         if (count < 1) {
             throw new IllegalArgumentException("field 'count': must be at least 1, was " + count);
         }

@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 import java.util.List;
 
 /**
@@ -35,6 +37,9 @@ public record PhpMail(
         Schema.requireField(script, "script");
         Schema.requireField(origin, "origin");
         recipients = recipients == null ? List.of()
-                : List.copyOf(recipients.size() > MAX_RECIPIENTS ? recipients.subList(0, MAX_RECIPIENTS) : recipients);
+                : FieldLimit.capEach(recipients.size() > MAX_RECIPIENTS ? recipients.subList(0, MAX_RECIPIENTS) : recipients, FieldLimit.NAME);
+        // the script and its mail's headers are the abuser's own words
+        script = FieldLimit.cap(script, FieldLimit.NAME);
+        subject = FieldLimit.cap(subject, FieldLimit.NAME);
     }
 }

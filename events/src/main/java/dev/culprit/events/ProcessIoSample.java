@@ -1,5 +1,7 @@
 package dev.culprit.events;
 
+import dev.culprit.events.text.FieldLimit;
+
 import java.util.List;
 
 /**
@@ -31,7 +33,12 @@ public record ProcessIoSample(
     public ProcessIoSample {
         Schema.requireCommon(host, source, v);
         Schema.requireField(comm, "comm");
-        disks = disks == null ? List.of() : List.copyOf(disks);
-        files = files == null ? List.of() : List.copyOf(files);
+        // a process names itself, its arguments and the files it opens
+        comm = FieldLimit.cap(comm, FieldLimit.NAME);
+        cmdline = FieldLimit.cap(cmdline, FieldLimit.NAME);
+        cgroup = FieldLimit.cap(cgroup, FieldLimit.NAME);
+        containerId = FieldLimit.cap(containerId, FieldLimit.NAME);
+        disks = disks == null ? List.of() : FieldLimit.capEach(disks, FieldLimit.NAME);
+        files = files == null ? List.of() : FieldLimit.capEach(files, FieldLimit.NAME);
     }
 }

@@ -8,7 +8,11 @@ package dev.culprit.events.text;
  */
 public final class FieldLimit {
 
-    /** A culprit's name or one of its details (a URL, a script path, a command line). */
+    /**
+     * A culprit's name or one of its details, and every text field of a host event a host controls
+     * (a URL, a vhost, a client, a mail's recipient or subject, a script path, a process's name,
+     * command line, cgroup or open file).
+     */
     public static final int NAME = 1_000;
     /** An incident's summary, which quotes names. */
     public static final int SUMMARY = 3_000;
@@ -28,6 +32,11 @@ public final class FieldLimit {
             keep--; // never half a character
         }
         return text.substring(0, keep) + marker(text.length() - keep);
+    }
+
+    /** Each of {@code texts} cut to {@code limit} ({@link #cap}); null stays null. */
+    public static java.util.List<String> capEach(java.util.List<String> texts, int limit) {
+        return texts == null ? null : texts.stream().map(t -> cap(t, limit)).toList();
     }
 
     private static String marker(int cut) {

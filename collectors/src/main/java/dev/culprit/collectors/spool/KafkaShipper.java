@@ -1,10 +1,13 @@
 package dev.culprit.collectors.spool;
 
+import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EncodedEvent;
+import dev.culprit.events.Schema;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +66,11 @@ public final class KafkaShipper implements AutoCloseable {
         return this;
     }
 
+    /** The key of this collector's resume offset in {@code culprit.checkpoints}. */
+    String checkpointKey() {
+        return collectorId;
+    }
+
     /** Records that reached Kafka in committed transactions since this shipper started. */
     public long shippedRecords() {
         return shippedRecords.get();
@@ -73,14 +81,7 @@ public final class KafkaShipper implements AutoCloseable {
         while (running.get()) {
             try (KafkaProducer<String, byte[]> producer = producer()) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
-                long shipped = committedOffset();
-                if (shipped > spool.end()) {
-                    // Kafka has more from this collector than the spool ever held: it was wiped or replaced.
-                    // Waiting for the spool to grow past that offset would ship nothing, maybe forever.
-                    LOG.warn("the spool in {} ends at offset {}, before the offset {} Kafka has from collector '{}': "
-                            + "it was wiped or replaced; shipping it from its start", spool.directory(), spool.end(), shipped, collectorId);
-                    shipped = spool.start();
-                }
+                long shipped = resumeOffset(committedOffset());
                 lastShipped = shipped;
                 knowsShipped = true;
                 if (warned) {
@@ -88,25 +89,19 @@ public final class KafkaShipper implements AutoCloseable {
                     warned = false;
                 }
                 while (running.get()) {
-                    List<Spool.Read> batch = spool.read(shipped, BATCH_ENTRIES, 200);
+                    List<Spool.Read> batch;
+                    try {
+                        batch = spool.read(shipped, BATCH_ENTRIES, 200);
+                    } catch (Spool.UnreadableEntry unreadable) {
+                        shipped = shipPast(producer, unreadable);
+                        continue;
+                    }
                     if (batch.isEmpty()) {
                         continue;
                     }
-                    long next = batch.get(batch.size() - 1).next();
-                    producer.beginTransaction();
-                    int records = 0;
-                    for (Spool.Read read : batch) {
-                        for (EncodedEvent r : read.entry().records()) {
-                            producer.send(new ProducerRecord<>(r.topic(), null, r.ts(), r.host(), r.value()));
-                            records++;
-                        }
-                    }
-                    producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, collectorId, Long.toString(next).getBytes(StandardCharsets.UTF_8)));
-                    producer.commitTransaction();
-                    shipped = next;
-                    lastShipped = next;
-                    shippedRecords.addAndGet(records);
-                    spool.release(shipped);
+                    List<EncodedEvent> records = new ArrayList<>();
+                    batch.forEach(read -> records.addAll(read.entry().records()));
+                    shipped = commit(producer, records, batch.get(batch.size() - 1).next());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -117,12 +112,82 @@ public final class KafkaShipper implements AutoCloseable {
                     warned = true;
                 }
                 sleep(RETRY_BACKOFF);
-            } catch (RuntimeException e) {
-                // Anything else (a spool that cannot be read, a bug) must not end shipping unseen.
+            } catch (RuntimeException | Error e) {
+                // Anything else (a spool that cannot be read, a bug, even an Error) must not end
+                // shipping unseen: the thread would die and the spool fill up with nobody told why.
                 LOG.error("shipping the spool in {} failed; retrying in {} s", spool.directory(), UNEXPECTED_FAILURE_BACKOFF.toSeconds(), e);
                 sleep(UNEXPECTED_FAILURE_BACKOFF);
             }
         }
+    }
+
+    /** Sends {@code records} and the offset {@code next} in one transaction; returns {@code next} once committed. */
+    private long commit(KafkaProducer<String, byte[]> producer, List<EncodedEvent> records, long next) {
+        producer.beginTransaction();
+        for (EncodedEvent r : records) {
+            producer.send(new ProducerRecord<>(r.topic(), null, r.ts(), r.host(), r.value()));
+        }
+        producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpointKey(), Long.toString(next).getBytes(StandardCharsets.UTF_8)));
+        producer.commitTransaction();
+        lastShipped = next;
+        shippedRecords.addAndGet(records.size());
+        spool.release(next);
+        return next;
+    }
+
+    /**
+     * Bytes of the spool that are no entry are not retried forever (they would hold up everything
+     * after them): they are logged, shipped as a dead letter saying where they were and why (so
+     * {@code culprit deadletters} shows the loss), and shipping goes on after them.
+     */
+    private long shipPast(KafkaProducer<String, byte[]> producer, Spool.UnreadableEntry unreadable) {
+        long lost = unreadable.resumeAt() - unreadable.offset();
+        LOG.error("{}; skipping its {} byte(s) to offset {} and shipping a dead letter for them", unreadable.getMessage(), lost, unreadable.resumeAt());
+        DeadLetter dead = new DeadLetter(collectorId, "spool", System.currentTimeMillis(), Schema.VERSION,
+                spool.directory().toString(), unreadable.offset(),
+                unreadable.getMessage() + "; " + lost + " spooled byte(s) skipped", "");
+        return commit(producer, List.of(EncodedEvent.of(dead)), unreadable.resumeAt());
+    }
+
+    /**
+     * Where shipping resumes, given the offset Kafka has for this collector ({@code null}: none it
+     * can read). An offset on an entry's start is trusted. Anything else did not come from shipping
+     * this spool — it was wiped or replaced, its tail was lost and written again, or the record is
+     * garbage — so it says nothing about which entries Kafka has, and the spool ships from its start:
+     * that loses nothing, and repeats at most what the spool still holds (shipped segments are
+     * released, so an upper bound is {@code spool.maxSize}), which the job's {@code raw_events}
+     * stores once. Resuming at the entry boundary before the offset instead would repeat less, but
+     * lose the entries written after a lost tail.
+     */
+    private long resumeOffset(Long committed) {
+        long start = spool.start();
+        long end = spool.end();
+        if (committed == null) {
+            if (start < end) {
+                LOG.info("Kafka has no resume offset for collector '{}'; shipping the spool in {} from its start (offset {})",
+                        collectorId, spool.directory(), start);
+            }
+            return start;
+        }
+        if (committed > end) {
+            // Kafka has more from this collector than the spool ever held: it was wiped or replaced.
+            // Waiting for the spool to grow past that offset would ship nothing, maybe forever.
+            LOG.warn("the spool in {} ends at offset {}, before the offset {} Kafka has from collector '{}': "
+                    + "it was wiped or replaced; shipping it from its start", spool.directory(), end, committed, collectorId);
+            return start;
+        }
+        if (committed < start) {
+            LOG.warn("the offset {} Kafka has from collector '{}' is before the start {} of the spool in {}, which released "
+                    + "only what Kafka had: the offset is stale; shipping the spool from its start", committed, collectorId, start, spool.directory());
+            return start;
+        }
+        if (!spool.isEntryStart(committed)) {
+            LOG.error("the offset {} Kafka has from collector '{}' falls inside an entry of the spool in {}: it was not "
+                    + "written for this spool; shipping the spool from its start (offset {}), so that nothing is lost "
+                    + "(what Kafka has already is sent again and stored once)", committed, collectorId, spool.directory(), start);
+            return start;
+        }
+        return committed;
     }
 
     private KafkaProducer<String, byte[]> producer() {
@@ -138,8 +203,11 @@ public final class KafkaShipper implements AutoCloseable {
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
     }
 
-    /** The last spool offset this collector committed to Kafka (0 when it never shipped). */
-    private long committedOffset() {
+    /**
+     * The last spool offset this collector committed to Kafka; {@code null} when it never shipped,
+     * or when its last record is no offset (logged).
+     */
+    private Long committedOffset() {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
@@ -150,15 +218,23 @@ public final class KafkaShipper implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long offset = 0;
+            String latest = null;
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (collectorId.equals(r.key())) {
-                        offset = Long.parseLong(r.value());
+                    if (checkpointKey().equals(r.key())) {
+                        latest = r.value();
                     }
                 }
             }
-            return offset;
+            if (latest == null) {
+                return null;
+            }
+            try {
+                return Long.parseLong(latest);
+            } catch (NumberFormatException e) {
+                LOG.error("the resume offset Kafka has in {} for collector '{}' is no offset: '{}'; treating it as none", Topics.CHECKPOINTS, collectorId, latest);
+                return null;
+            }
         }
     }
 

@@ -34,7 +34,9 @@ import java.util.zip.CRC32;
  * <p>Layout: {@code segment-<first offset>.log} files of {@code [length][crc32][entry]} records
  * (an entry's layout is {@link SpoolEntry}'s),
  * plus {@code positions.json}, the tailers' file positions as of the last released segment.
- * A torn last record (a crash mid-write) fails its checksum and is cut off at open.
+ * A torn last record (a crash mid-write) fails its checksum and is cut off at open; a record whose
+ * bytes change on disk later fails it when read, and the reader says where it can go on
+ * ({@link UnreadableEntry}) instead of handing out what the bytes happen to decode to.
  */
 public final class Spool implements BatchSink, AutoCloseable {
 
@@ -161,7 +163,37 @@ public final class Spool implements BatchSink, AutoCloseable {
                 encoded.json()));
     }
 
-    /** Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first. */
+    /**
+     * Spooled bytes that are no entry: a record whose checksum fails (the disk changed it after it
+     * was written) or a whole record that does not decode. {@link #resumeAt} is where the next entry
+     * can be read: just past this one when its length can be trusted, else the next segment.
+     */
+    public static final class UnreadableEntry extends RuntimeException {
+        private final long offset;
+        private final long resumeAt;
+
+        UnreadableEntry(String message, long offset, long resumeAt) {
+            super(message);
+            this.offset = offset;
+            this.resumeAt = resumeAt;
+        }
+
+        /** The spool offset the unreadable bytes start at. */
+        public long offset() {
+            return offset;
+        }
+
+        /** The spool offset of the first entry after them that can be read (or the spool's end). */
+        public long resumeAt() {
+            return resumeAt;
+        }
+    }
+
+    /**
+     * Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first.
+     * Reading stops before bytes that are no entry; when they come first, {@link UnreadableEntry}
+     * says where they are and where reading can go on.
+     */
     public synchronized List<Read> read(long from, int max, long waitMs) throws InterruptedException {
         if (from >= end && waitMs > 0) {
             wait(waitMs);
@@ -173,7 +205,8 @@ public final class Spool implements BatchSink, AutoCloseable {
                 Map.Entry<Long, Path> segment = segments.floorEntry(offset);
                 try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
                     long pos = offset - segment.getKey();
-                    if (pos >= ch.size()) {
+                    long size = ch.size();
+                    if (pos >= size) {
                         Long next = segments.higherKey(segment.getKey());
                         if (next == null) {
                             break;
@@ -181,15 +214,22 @@ public final class Spool implements BatchSink, AutoCloseable {
                         offset = next;
                         continue;
                     }
-                    while (pos < ch.size() && reads.size() < max) {
-                        ByteBuffer header = ByteBuffer.allocate(8);
-                        ch.read(header, pos);
-                        header.flip();
-                        int length = header.getInt();
-                        ByteBuffer payload = ByteBuffer.allocate(length);
-                        ch.read(payload, pos + 8);
-                        pos += 8 + length;
-                        reads.add(new Read(SpoolEntry.fromBytes(payload.array()), segment.getKey() + pos));
+                    while (pos < size && reads.size() < max) {
+                        long at = segment.getKey() + pos;
+                        byte[] payload;
+                        SpoolEntry entry;
+                        try {
+                            payload = checkedPayload(ch, pos, size);
+                            entry = SpoolEntry.fromBytes(payload);
+                        } catch (IOException | RuntimeException unreadable) {
+                            if (!reads.isEmpty()) {
+                                return reads; // what was good first; the next read starts at these bytes
+                            }
+                            throw new UnreadableEntry("the spool entry at offset " + at + " in " + segment.getValue()
+                                    + " cannot be read (" + unreadable.getMessage() + ")", at, resumeAfter(segment, ch, pos, size));
+                        }
+                        pos += 8 + payload.length;
+                        reads.add(new Read(entry, segment.getKey() + pos));
                     }
                     offset = segment.getKey() + pos;
                 }
@@ -198,6 +238,93 @@ public final class Spool implements BatchSink, AutoCloseable {
             throw new UncheckedIOException("cannot read spool " + dir, e);
         }
         return reads;
+    }
+
+    /**
+     * Whether an entry starts at {@code offset} (or the spool ends there): an offset the shipper
+     * committed for this spool always is one. Only record headers are read.
+     */
+    public synchronized boolean isEntryStart(long offset) {
+        if (offset == end) {
+            return true;
+        }
+        if (segments.isEmpty() || offset < segments.firstKey() || offset > end) {
+            return false;
+        }
+        Map.Entry<Long, Path> segment = segments.floorEntry(offset);
+        try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = 0;
+            while (pos < offset - segment.getKey()) {
+                int length = recordLength(ch, pos);
+                if (length < 0 || pos + 8 + length > size) {
+                    return false;
+                }
+                pos += 8 + length;
+            }
+            return pos == offset - segment.getKey();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool " + dir, e);
+        }
+    }
+
+    /** The payload of the record at {@code pos}, once its length and checksum hold. */
+    private static byte[] checkedPayload(FileChannel ch, long pos, long size) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(8);
+        ch.read(header, pos);
+        header.flip();
+        int length = header.getInt();
+        int crc = header.getInt();
+        if (length < 0 || pos + 8 + length > size) {
+            throw new IOException("its length " + length + " runs past the segment's end");
+        }
+        ByteBuffer payload = ByteBuffer.allocate(length);
+        ch.read(payload, pos + 8);
+        CRC32 check = new CRC32();
+        check.update(payload.array());
+        if ((int) check.getValue() != crc) {
+            throw new IOException("its checksum fails: the bytes changed on disk after they were written");
+        }
+        return payload.array();
+    }
+
+    private static int recordLength(FileChannel ch, long pos) throws IOException {
+        ByteBuffer length = ByteBuffer.allocate(4);
+        ch.read(length, pos);
+        return length.flip().getInt();
+    }
+
+    /**
+     * Where reading can go on after the unreadable record at {@code pos}: just past it when its
+     * length leads to the segment's end or to a record whose checksum holds (so only its contents
+     * changed); otherwise no later record of the segment can be found, and reading goes on at the
+     * next segment. In the tail segment that is a new segment begun here, so that what is appended
+     * from now on can be read.
+     */
+    private long resumeAfter(Map.Entry<Long, Path> segment, FileChannel ch, long pos, long size) throws IOException {
+        int length = recordLength(ch, pos);
+        long past = pos + 8 + (long) length;
+        if (length >= 0 && past <= size) {
+            boolean followedByARecord = past == size;
+            if (!followedByARecord) {
+                try {
+                    checkedPayload(ch, past, size);
+                    followedByARecord = true;
+                } catch (IOException notARecord) {
+                    followedByARecord = false;
+                }
+            }
+            if (followedByARecord) {
+                return segment.getKey() + past;
+            }
+        }
+        Long next = segments.higherKey(segment.getKey());
+        if (next != null) {
+            return next;
+        }
+        tail.close();
+        openTail(end);
+        return end;
     }
 
     /** Kafka has everything before {@code shipped}: whole segments before it can go. */
@@ -288,7 +415,11 @@ public final class Spool implements BatchSink, AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     break;
                 }
-                each.accept(SpoolEntry.fromBytes(payload.array()));
+                try {
+                    each.accept(SpoolEntry.fromBytes(payload.array()));
+                } catch (IOException | RuntimeException undecodable) {
+                    // whole and checksummed, so it stays: the shipper sends it on as a dead letter
+                }
                 pos += 8 + length;
             }
             return pos;

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * Moves the spool into Kafka, exactly once. Each batch of entries and the spool offset it reaches
  * go out in one Kafka transaction (the offset to {@code culprit.checkpoints}), so after a crash or
  * an outage the shipper resumes at the last committed offset: nothing is lost and readers with
- * {@code isolation.level=read_committed} see nothing twice.
+ * {@code isolation.level=read_committed} see nothing twice. Transactions and offset are named by
+ * the host and its spool's {@link Spool#id() id}, so collectors of one host name (cloned hosts)
+ * neither fence each other nor resume at each other's offset.
  */
 public final class KafkaShipper implements AutoCloseable {
 
@@ -42,6 +44,8 @@ public final class KafkaShipper implements AutoCloseable {
     private final Spool spool;
     private final KafkaAccess kafka;
     private final String collectorId;
+    /** Names this collector's transactions and its resume offset: its host and its spool's id. */
+    private final String instanceId;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong shippedRecords = new AtomicLong();
     private final Thread thread;
@@ -56,6 +60,7 @@ public final class KafkaShipper implements AutoCloseable {
         this.spool = spool;
         this.kafka = kafka;
         this.collectorId = collectorId;
+        this.instanceId = collectorId + "/" + spool.id();
         this.knowsShipped = spool.bytesUsed() == 0;
         this.thread = new Thread(this::run, "culprit-shipper-" + collectorId);
         thread.setDaemon(true);
@@ -68,7 +73,7 @@ public final class KafkaShipper implements AutoCloseable {
 
     /** The key of this collector's resume offset in {@code culprit.checkpoints}. */
     String checkpointKey() {
-        return collectorId;
+        return instanceId;
     }
 
     /** Records that reached Kafka in committed transactions since this shipper started. */
@@ -165,7 +170,7 @@ public final class KafkaShipper implements AutoCloseable {
         if (committed == null) {
             if (start < end) {
                 LOG.info("Kafka has no resume offset for collector '{}'; shipping the spool in {} from its start (offset {})",
-                        collectorId, spool.directory(), start);
+                        instanceId, spool.directory(), start);
             }
             return start;
         }
@@ -173,18 +178,18 @@ public final class KafkaShipper implements AutoCloseable {
             // Kafka has more from this collector than the spool ever held: it was wiped or replaced.
             // Waiting for the spool to grow past that offset would ship nothing, maybe forever.
             LOG.warn("the spool in {} ends at offset {}, before the offset {} Kafka has from collector '{}': "
-                    + "it was wiped or replaced; shipping it from its start", spool.directory(), end, committed, collectorId);
+                    + "it was wiped or replaced; shipping it from its start", spool.directory(), end, committed, instanceId);
             return start;
         }
         if (committed < start) {
             LOG.warn("the offset {} Kafka has from collector '{}' is before the start {} of the spool in {}, which released "
-                    + "only what Kafka had: the offset is stale; shipping the spool from its start", committed, collectorId, start, spool.directory());
+                    + "only what Kafka had: the offset is stale; shipping the spool from its start", committed, instanceId, start, spool.directory());
             return start;
         }
         if (!spool.isEntryStart(committed)) {
             LOG.error("the offset {} Kafka has from collector '{}' falls inside an entry of the spool in {}: it was not "
                     + "written for this spool; shipping the spool from its start (offset {}), so that nothing is lost "
-                    + "(what Kafka has already is sent again and stored once)", committed, collectorId, spool.directory(), start);
+                    + "(what Kafka has already is sent again and stored once)", committed, instanceId, spool.directory(), start);
             return start;
         }
         return committed;
@@ -192,7 +197,7 @@ public final class KafkaShipper implements AutoCloseable {
 
     private KafkaProducer<String, byte[]> producer() {
         return new KafkaProducer<>(kafka.clientConfig(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "culprit-collector-" + collectorId,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "culprit-collector-" + instanceId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
@@ -219,12 +224,20 @@ public final class KafkaShipper implements AutoCloseable {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             String latest = null;
+            String latestOfHost = null;
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                     if (checkpointKey().equals(r.key())) {
                         latest = r.value();
+                    } else if (collectorId.equals(r.key())) {
+                        latestOfHost = r.value();
                     }
                 }
+            }
+            if (latest == null && spool.predatesId()) {
+                // A spool of a Culprit that named its offsets by host alone: until its own offset is in
+                // Kafka, the host's is its offset (so an upgrade does not ship the spool again).
+                latest = latestOfHost;
             }
             if (latest == null) {
                 return null;
@@ -232,7 +245,7 @@ public final class KafkaShipper implements AutoCloseable {
             try {
                 return Long.parseLong(latest);
             } catch (NumberFormatException e) {
-                LOG.error("the resume offset Kafka has in {} for collector '{}' is no offset: '{}'; treating it as none", Topics.CHECKPOINTS, collectorId, latest);
+                LOG.error("the resume offset Kafka has in {} for collector '{}' is no offset: '{}'; treating it as none", Topics.CHECKPOINTS, instanceId, latest);
                 return null;
             }
         }

@@ -8,6 +8,8 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.FromLogLine;
+import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.events.Schema;
 import dev.culprit.events.EventCodec;
 import java.io.IOException;
@@ -33,7 +35,8 @@ import java.util.zip.CRC32;
  *
  * <p>Layout: {@code segment-<first offset>.log} files of {@code [length][crc32][entry]} records
  * (an entry's layout is {@link SpoolEntry}'s),
- * plus {@code positions.json}, the tailers' file positions as of the last released segment.
+ * plus {@code positions.json}, the tailers' file positions as of the last released segment, and
+ * {@code spool-id}, the name of this spool's offsets in Kafka ({@link #id()}).
  * A torn last record (a crash mid-write) fails its checksum and is cut off at open; a record whose
  * bytes change on disk later fails it when read, and the reader says where it can go on
  * ({@link UnreadableEntry}) instead of handing out what the bytes happen to decode to.
@@ -45,6 +48,7 @@ public final class Spool implements BatchSink, AutoCloseable {
     /** Half of Kafka's default {@code max.request.size}: room for the batch and record overheads. */
     static final int MAX_RECORD_BYTES = 512 * 1024;
     private static final String POSITIONS = "positions.json";
+    private static final String ID = "spool-id";
 
     /** An entry read back, with the offset just past it. */
     public record Read(SpoolEntry entry, long next) {}
@@ -56,6 +60,8 @@ public final class Spool implements BatchSink, AutoCloseable {
     private FileChannel tail;
     private long tailBase;
     private long end;
+    private String id;
+    private boolean predatesId;
 
     private Spool(Path dir, long maxBytes) {
         this.dir = dir;
@@ -82,6 +88,7 @@ public final class Spool implements BatchSink, AutoCloseable {
             files.filter(p -> p.getFileName().toString().matches("segment-\\d+\\.log"))
                     .forEach(p -> segments.put(baseOf(p), p));
         }
+        readOrCreateId();
         if (segments.isEmpty()) {
             end = 0;
             openTail(0);
@@ -376,6 +383,40 @@ public final class Spool implements BatchSink, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close spool " + dir, e);
         }
+    }
+
+    /**
+     * This spool's id: random, made when the spool is, kept in {@code spool-id} (0600) beside it.
+     * Its offsets mean something only for it, so it names them in Kafka: hosts cloned with one host
+     * name have spools of their own and so ids of their own, and a wiped spool starts a new id.
+     */
+    public String id() {
+        return id;
+    }
+
+    /** Whether this spool held entries before it had an id: written by a Culprit that named its offsets by host alone. */
+    public boolean predatesId() {
+        return predatesId;
+    }
+
+    private void readOrCreateId() throws IOException {
+        Path file = dir.resolve(ID);
+        if (Files.exists(file)) {
+            id = OwnerOnlyFile.read(file).trim();
+            return;
+        }
+        // Written whole or not at all (a crash in between leaves only the .tmp file): an empty id
+        // would name every crashed spool's offsets alike.
+        Path tmp = dir.resolve(ID + ".tmp");
+        Files.deleteIfExists(tmp);
+        String made = RandomSecret.generate();
+        OwnerOnlyFile.create(tmp, made);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        id = made;
+        predatesId = !segments.isEmpty();
     }
 
     private void savePositions() throws IOException {

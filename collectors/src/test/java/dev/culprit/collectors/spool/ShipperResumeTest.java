@@ -90,6 +90,25 @@ class ShipperResumeTest {
     }
 
     @Test
+    void aSpoolOfACulpritThatNamedOffsetsByHostResumesAtTheHostsOffset() throws Exception {
+        String host = "upgraded";
+        long shippedBeforeUpgrade;
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.write(List.of(cpu(host, 1)), Map.of());
+            spool.write(List.of(cpu(host, 2)), Map.of());
+            shippedBeforeUpgrade = spool.end();
+            spool.write(List.of(cpu(host, 3)), Map.of());
+        }
+        Files.delete(dir.resolve("spool-id")); // as the older Culprit left it
+        Shipped.put(kafka.access(), Topics.CHECKPOINTS, host, Long.toString(shippedBeforeUpgrade));
+        try (Spool spool = Spool.open(dir, 1 << 20);
+             KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host).start()) {
+            assertThat(shipper.awaitShipped(Duration.ofSeconds(30))).as("everything spooled shipped").isTrue();
+        }
+        assertThat(cpuTimestamps(host)).as("what the older Culprit had not shipped").containsExactly(3L);
+    }
+
+    @Test
     void anEntryThatDoesNotDecodeShipsAsADeadLetterAndWhatFollowsShips() throws Exception {
         String host = "undecodable";
         try (Spool spool = Spool.open(dir, 1 << 20)) {

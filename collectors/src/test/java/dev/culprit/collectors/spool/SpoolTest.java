@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -98,6 +99,37 @@ class SpoolTest {
             assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 100));
             assertThat(spool.append(entry(3, 300))).isTrue();
             assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void aSpoolKeepsItsIdOwnerOnlyAcrossReopensAndAWipedOneHasANewOne() throws Exception {
+        String id;
+        try (Spool spool = Spool.open(dir.resolve("spool"), 1 << 20)) {
+            id = spool.id();
+            assertThat(spool.predatesId()).isFalse();
+        }
+        assertThat(Files.getPosixFilePermissions(dir.resolve("spool").resolve("spool-id")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Spool spool = Spool.open(dir.resolve("spool"), 1 << 20)) {
+            assertThat(spool.id()).isEqualTo(id).hasSizeGreaterThanOrEqualTo(32);
+        }
+        try (Spool other = Spool.open(dir.resolve("other"), 1 << 20)) {
+            assertThat(other.id()).isNotEqualTo(id);
+        }
+    }
+
+    @Test
+    void aSpoolWithEntriesButNoIdWasWrittenByAnOlderCulprit() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+        }
+        Files.delete(dir.resolve("spool-id"));
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.predatesId()).isTrue();
+        }
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.predatesId()).isFalse();
         }
     }
 

@@ -25,8 +25,11 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
@@ -121,16 +124,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         return controllerPort;
     }
 
-    /** Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, no replication). */
+    /**
+     * Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, no
+     * replication, {@link Topics#configOf} settings), and gives the ones that do their settings
+     * (a topic made by an older Culprit may lack one).
+     */
     public void createTopics(Collection<String> topics) {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1))
+                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1).configs(Topics.configOf(t)))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            Map<ConfigResource, Collection<AlterConfigOp>> settings = topics.stream()
+                    .filter(t -> existing.contains(t) && !Topics.configOf(t).isEmpty())
+                    .collect(Collectors.toMap(t -> new ConfigResource(ConfigResource.Type.TOPIC, t), t -> Topics.configOf(t).entrySet().stream()
+                            .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+                            .collect(Collectors.toList())));
+            if (!settings.isEmpty()) {
+                admin.incrementalAlterConfigs(settings).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

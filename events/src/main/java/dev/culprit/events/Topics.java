@@ -40,6 +40,16 @@ public final class Topics {
         return ONE_ORDER.contains(topic) ? 1 : HOST_PARTITIONS;
     }
 
+    /**
+     * The settings {@code topic} needs beyond the broker's defaults. The collectors' resume offsets
+     * are compacted, so the latest offset of each collector is kept for as long as the topic is:
+     * deleted by retention (7 days by default), a collector down for longer would find no offset and
+     * ship its whole spool again.
+     */
+    public static Map<String, String> configOf(String topic) {
+        return topic.equals(CHECKPOINTS) ? Map.of("cleanup.policy", "compact") : Map.of();
+    }
+
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(
             CpuSample.class, CPU,
             DiskSample.class, DISK,

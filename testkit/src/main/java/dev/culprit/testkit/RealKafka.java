@@ -100,7 +100,7 @@ public final class RealKafka implements ParameterResolver {
             try (Admin admin = Admin.create(access().clientConfig())) {
                 var existing = admin.listTopics().names().get();
                 List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t))
-                        .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1)).collect(Collectors.toList());
+                        .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1).configs(Topics.configOf(t))).collect(Collectors.toList());
                 admin.createTopics(missing).all().get();
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create topics " + topics, e);

@@ -212,6 +212,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A transaction past its timeout (a collector killed mid-transaction) is aborted within a
+        // second of it, not ten: until then it holds back its partition from read_committed readers.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The 128 MiB default dedupe buffer on a small heap throws OutOfMemoryError at start.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return p;

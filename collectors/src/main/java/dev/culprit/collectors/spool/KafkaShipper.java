@@ -40,6 +40,14 @@ public final class KafkaShipper implements AutoCloseable {
     private static final int BATCH_ENTRIES = 500;
     private static final Duration RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration UNEXPECTED_FAILURE_BACKOFF = Duration.ofSeconds(10);
+    /**
+     * How long a transaction may stay open before the broker aborts it. A collector killed with a
+     * transaction open, on a host that never comes back, holds back every later record of that
+     * partition from {@code read_committed} readers (other hosts' events, the job) until then; one
+     * that comes back aborts it at once ({@code initTransactions}). Ours live at most the delivery
+     * timeout (15 s) and a commit, so twice that aborts none of them; one aborted anyway is retried.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
 
     private final Spool spool;
     private final KafkaAccess kafka;
@@ -84,7 +92,7 @@ public final class KafkaShipper implements AutoCloseable {
     private void run() {
         boolean warned = false;
         while (running.get()) {
-            try (KafkaProducer<String, byte[]> producer = producer()) {
+            try (KafkaProducer<String, byte[]> producer = transactionalProducer(kafka, "culprit-collector-" + instanceId)) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
                 long shipped = resumeOffset(committedOffset());
                 lastShipped = shipped;
@@ -195,9 +203,11 @@ public final class KafkaShipper implements AutoCloseable {
         return committed;
     }
 
-    private KafkaProducer<String, byte[]> producer() {
+    /** The producer a shipper ships with, transactions named {@code transactionalId}. */
+    static KafkaProducer<String, byte[]> transactionalProducer(KafkaAccess kafka, String transactionalId) {
         return new KafkaProducer<>(kafka.clientConfig(Map.of(
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "culprit-collector-" + instanceId,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis(),
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,

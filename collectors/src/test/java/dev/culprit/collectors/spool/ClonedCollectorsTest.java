@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClonedCollectorsTest {
 
     private static final String HOST = "clone";
+    private static final long NOW = System.currentTimeMillis();
 
     @TempDir
     Path dir;
@@ -48,7 +49,7 @@ class ClonedCollectorsTest {
         }
 
         List<Long> arrived = new ArrayList<>(Shipped.readCommitted(kafka.access(), Topics.CPU, Duration.ofSeconds(3)).stream()
-                .map(r -> EventCodec.decode(r.value(), CpuSample.class).ts()).toList());
+                .map(r -> EventCodec.decode(r.value(), CpuSample.class).ts() - NOW).toList());
         kafka.close();
         arrived.sort(null);
         List<Long> expected = new ArrayList<>(LongStream.range(1_000, 1_060).boxed().toList());
@@ -56,7 +57,8 @@ class ClonedCollectorsTest {
         assertThat(arrived).isEqualTo(expected);
     }
 
-    private static CpuSample cpu(long ts) {
-        return new CpuSample(HOST, "proc", ts, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null);
+    /** The {@code seq}th sample, timed from now: one of 1970 would be deleted by the broker's first retention check. */
+    private static CpuSample cpu(long seq) {
+        return new CpuSample(HOST, "proc", NOW + seq, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null);
     }
 }

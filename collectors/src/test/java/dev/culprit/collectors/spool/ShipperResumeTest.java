@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class ShipperResumeTest {
 
-    private static final String HOST = "web1";
+    private static final long NOW = System.currentTimeMillis();
 
     @TempDir
     static Path kafkaDir;
@@ -52,8 +52,12 @@ class ShipperResumeTest {
         kafka.close();
     }
 
-    private static CpuSample cpu(String host, long ts) {
-        return new CpuSample(host, "proc", ts, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null);
+    /**
+     * The {@code seq}th sample of {@code host}, timed from the start of this class: a sample of 1970
+     * would be deleted by the broker's first retention check, 30 s after its start.
+     */
+    private static CpuSample cpu(String host, long seq) {
+        return new CpuSample(host, "proc", NOW + seq, 1, 20, 1, 0, 1, 1, 0, 97, null, null, null);
     }
 
     @Test
@@ -217,7 +221,7 @@ class ShipperResumeTest {
     private static List<Long> cpuTimestamps(String host) {
         return Shipped.readCommitted(kafka.access(), Topics.CPU, Duration.ofSeconds(2)).stream()
                 .filter(r -> host.equals(r.key()))
-                .map(r -> EventCodec.decode(r.value(), CpuSample.class).ts())
+                .map(r -> EventCodec.decode(r.value(), CpuSample.class).ts() - NOW)
                 .toList();
     }
 

@@ -68,11 +68,13 @@ class ShipperResumeTest {
             long secondEntry = spool.end();
             spool.write(List.of(cpu(host, 2)), Map.of());
             spool.write(List.of(cpu(host, 3)), Map.of());
-            try (KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host)) {
+            try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+                 KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host)) {
                 // an offset Kafka holds for this collector, 8 bytes into the second entry: no spool wrote it
                 Shipped.put(kafka.access(), Topics.CHECKPOINTS, shipper.checkpointKey(), Long.toString(secondEntry + 8));
                 shipper.start();
                 assertThat(shipper.awaitShipped(Duration.ofSeconds(30))).as("everything spooled shipped").isTrue();
+                assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR").contains("falls inside an entry"));
             }
         }
         assertThat(cpuTimestamps(host)).containsExactly(1L, 2L, 3L);
@@ -163,8 +165,10 @@ class ShipperResumeTest {
             spool.write(List.of(cpu(host, 2)), Map.of());
             spool.write(List.of(cpu(host, 3)), Map.of());
             flipByte(onlySegment(), rotted + 40); // inside the second entry's event JSON: its checksum fails
-            try (KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host).start()) {
+            try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+                 KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host).start()) {
                 assertThat(shipper.awaitShipped(Duration.ofSeconds(30))).as("everything spooled shipped").isTrue();
+                assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("ERROR").contains("checksum fails"));
             }
             assertThat(cpuTimestamps(host)).containsExactly(1L, 3L);
             assertThat(deadLetters(host)).singleElement().satisfies(dead -> assertThat(dead.offset()).isEqualTo(rotted));
@@ -188,6 +192,31 @@ class ShipperResumeTest {
             assertThat(cpuTimestamps(host)).containsExactly(1L, 4L);
             assertThat(deadLetters(host)).singleElement().satisfies(dead -> assertThat(dead.offset()).isEqualTo(rotted));
         }
+    }
+
+    @Test
+    void aSpoolThatCannotBeReadIsLoggedAndShipsOnceItCanBe() throws Exception {
+        String host = "unreadable-file";
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.write(List.of(cpu(host, 1)), Map.of());
+            Path segment = onlySegment();
+            byte[] spooled = Files.readAllBytes(segment);
+            Files.delete(segment);
+            Files.createDirectory(segment); // reading it fails, whoever runs the test (root reads a file of mode 000)
+            try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+                 KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host).start()) {
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (log.lines().stream().noneMatch(line -> line.startsWith("ERROR shipping the spool"))
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertThat(log.lines()).as("said").anySatisfy(line -> assertThat(line).startsWith("ERROR shipping the spool").contains("retrying"));
+                Files.delete(segment);
+                Files.write(segment, spooled);
+                assertThat(shipper.awaitShipped(Duration.ofSeconds(30))).as("shipped once the spool could be read").isTrue();
+            }
+        }
+        assertThat(cpuTimestamps(host)).containsExactly(1L);
     }
 
     private Path onlySegment() throws Exception {

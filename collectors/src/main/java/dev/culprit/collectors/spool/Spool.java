@@ -264,7 +264,7 @@ public final class Spool implements BatchSink, AutoCloseable {
             long pos = 0;
             while (pos < offset - segment.getKey()) {
                 int length = recordLength(ch, pos);
-                if (length < 0 || pos + 8 + length > size) {
+                if (length <= 0 || pos + 8 + length > size) {
                     return false;
                 }
                 pos += 8 + length;
@@ -277,13 +277,18 @@ public final class Spool implements BatchSink, AutoCloseable {
 
     /** The payload of the record at {@code pos}, once its length and checksum hold. */
     private static byte[] checkedPayload(FileChannel ch, long pos, long size) throws IOException {
+        if (pos + 8 > size) {
+            throw new IOException("its header runs past the segment's end");
+        }
         ByteBuffer header = ByteBuffer.allocate(8);
         ch.read(header, pos);
         header.flip();
         int length = header.getInt();
         int crc = header.getInt();
-        if (length < 0 || pos + 8 + length > size) {
-            throw new IOException("its length " + length + " runs past the segment's end");
+        // An entry is never empty: a length of 0 is bytes that were never written (a file a crash
+        // extended with zeros), whose checksum, that of nothing, would hold.
+        if (length <= 0 || pos + 8 + length > size) {
+            throw new IOException("its length " + length + " is no entry's or runs past the segment's end");
         }
         ByteBuffer payload = ByteBuffer.allocate(length);
         ch.read(payload, pos + 8);
@@ -295,7 +300,11 @@ public final class Spool implements BatchSink, AutoCloseable {
         return payload.array();
     }
 
+    /** The length a record's header at {@code pos} gives, -1 when the segment ends before it does. */
     private static int recordLength(FileChannel ch, long pos) throws IOException {
+        if (pos + 4 > ch.size()) {
+            return -1;
+        }
         ByteBuffer length = ByteBuffer.allocate(4);
         ch.read(length, pos);
         return length.flip().getInt();
@@ -311,19 +320,8 @@ public final class Spool implements BatchSink, AutoCloseable {
     private long resumeAfter(Map.Entry<Long, Path> segment, FileChannel ch, long pos, long size) throws IOException {
         int length = recordLength(ch, pos);
         long past = pos + 8 + (long) length;
-        if (length >= 0 && past <= size) {
-            boolean followedByARecord = past == size;
-            if (!followedByARecord) {
-                try {
-                    checkedPayload(ch, past, size);
-                    followedByARecord = true;
-                } catch (IOException notARecord) {
-                    followedByARecord = false;
-                }
-            }
-            if (followedByARecord) {
-                return segment.getKey() + past;
-            }
+        if (length > 0 && past <= size && (past == size || isRecordAt(ch, past, size))) {
+            return segment.getKey() + past;
         }
         Long next = segments.higherKey(segment.getKey());
         if (next != null) {
@@ -435,35 +433,44 @@ public final class Spool implements BatchSink, AutoCloseable {
         tailBase = base;
     }
 
-    /** Reads a segment's valid records; returns the byte length they span. */
+    /**
+     * Reads a segment's valid records; returns the byte length they span. A record that fails its
+     * checksum ends them (a torn write: a crash mid-append), unless a whole record follows it: then
+     * the disk changed it later, and it stays for the reader to report ({@link UnreadableEntry}).
+     */
     private static long scan(Path segment, java.util.function.Consumer<SpoolEntry> each) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
             long pos = 0;
             long size = ch.size();
             while (pos + 8 <= size) {
-                ByteBuffer header = ByteBuffer.allocate(8);
-                ch.read(header, pos);
-                header.flip();
-                int length = header.getInt();
-                int crc = header.getInt();
-                if (length < 0 || pos + 8 + length > size) {
-                    break;
-                }
-                ByteBuffer payload = ByteBuffer.allocate(length);
-                ch.read(payload, pos + 8);
-                CRC32 check = new CRC32();
-                check.update(payload.array());
-                if ((int) check.getValue() != crc) {
-                    break;
+                byte[] payload;
+                try {
+                    payload = checkedPayload(ch, pos, size);
+                } catch (IOException unreadable) {
+                    long past = pos + 8 + (long) recordLength(ch, pos);
+                    if (past <= pos + 8 || !isRecordAt(ch, past, size)) {
+                        break;
+                    }
+                    pos = past;
+                    continue;
                 }
                 try {
-                    each.accept(SpoolEntry.fromBytes(payload.array()));
+                    each.accept(SpoolEntry.fromBytes(payload));
                 } catch (IOException | RuntimeException undecodable) {
                     // whole and checksummed, so it stays: the shipper sends it on as a dead letter
                 }
-                pos += 8 + length;
+                pos += 8 + payload.length;
             }
             return pos;
+        }
+    }
+
+    private static boolean isRecordAt(FileChannel ch, long pos, long size) throws IOException {
+        try {
+            checkedPayload(ch, pos, size);
+            return true;
+        } catch (IOException notARecord) {
+            return false;
         }
     }
 

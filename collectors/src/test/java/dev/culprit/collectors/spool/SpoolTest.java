@@ -134,6 +134,51 @@ class SpoolTest {
     }
 
     @Test
+    void zerosACrashLeftAfterTheLastRecordAreCutOff() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+        }
+        Path segment;
+        try (var files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        long written = Files.size(segment);
+        Files.write(segment, new byte[4096], StandardOpenOption.APPEND); // the file grew, its data never reached the disk
+
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.end()).isEqualTo(written);
+            assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void aRecordRottedBeforeAReopenIsSkippedAndTheRecordsAfterItKept() throws Exception {
+        long rotted;
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+            rotted = spool.end();
+            spool.append(entry(2, 200));
+            spool.append(entry(3, 300));
+        }
+        Path segment;
+        try (var files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x5a}), rotted + 20); // the disk changed a byte of the second record
+        }
+
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L);
+            Spool.UnreadableEntry unreadable = org.junit.jupiter.api.Assertions.assertThrows(Spool.UnreadableEntry.class,
+                    () -> spool.read(rotted, 10, 0));
+            assertThat(unreadable.offset()).isEqualTo(rotted);
+            assertThat(spool.read(unreadable.resumeAt(), 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(3L);
+            assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 300));
+        }
+    }
+
+    @Test
     void aFullSpoolRefusesAndSaysSo() {
         try (Spool spool = Spool.open(dir, 600)) {
             int accepted = 0;

@@ -10,8 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,6 +26,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -63,6 +71,7 @@ public final class KafkaShipper implements AutoCloseable {
      * or once Kafka said; until then what waits is counted from the spool's start, an upper bound.
      */
     private volatile boolean knowsShipped;
+    private boolean checkedCheckpointsTopic;
 
     public KafkaShipper(Spool spool, KafkaAccess kafka, String collectorId) {
         this.spool = spool;
@@ -94,6 +103,10 @@ public final class KafkaShipper implements AutoCloseable {
         while (running.get()) {
             try (KafkaProducer<String, byte[]> producer = transactionalProducer(kafka, "culprit-collector-" + instanceId)) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
+                if (!checkedCheckpointsTopic) {
+                    warnUnlessCheckpointsCompacted();
+                    checkedCheckpointsTopic = true;
+                }
                 long shipped = resumeOffset(committedOffset());
                 lastShipped = shipped;
                 knowsShipped = true;
@@ -201,6 +214,31 @@ public final class KafkaShipper implements AutoCloseable {
             return start;
         }
         return committed;
+    }
+
+    /**
+     * A {@code culprit.checkpoints} with retention loses a collector's offset once it is away for
+     * longer, and its spool ships again: Culprit's own broker compacts it, a Kafka set up otherwise
+     * (or one that auto-created it on the first write) may not. Said once, with the fix; a client not
+     * allowed to read topic settings is not stopped by it.
+     */
+    private void warnUnlessCheckpointsCompacted() {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Topics.CHECKPOINTS);
+        try (Admin admin = Admin.create(kafka.clientConfig(Map.of(
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)))) {
+            ConfigEntry policy = admin.describeConfigs(List.of(topic)).all().get(15, TimeUnit.SECONDS).get(topic)
+                    .get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            if (policy != null && !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+                LOG.warn("the topic {} at {} is not compacted (cleanup.policy={}): a collector away for longer than its retention "
+                        + "finds no resume offset and ships its whole spool again. Run `kafka-configs.sh --bootstrap-server {} "
+                        + "--alter --entity-type topics --entity-name {} --add-config cleanup.policy=compact`",
+                        Topics.CHECKPOINTS, kafka.bootstrapServers(), policy.value(), kafka.bootstrapServers(), Topics.CHECKPOINTS);
+            }
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            LOG.info("cannot check that {} is compacted: {}", Topics.CHECKPOINTS, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The producer a shipper ships with, transactions named {@code transactionalId}. */

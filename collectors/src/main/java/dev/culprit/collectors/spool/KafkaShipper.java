@@ -127,7 +127,8 @@ public final class KafkaShipper implements AutoCloseable {
                     }
                     List<EncodedEvent> records = new ArrayList<>();
                     batch.forEach(read -> records.addAll(read.entry().records()));
-                    shipped = commit(producer, records, batch.get(batch.size() - 1).next());
+                    Spool.Read last = batch.get(batch.size() - 1);
+                    shipped = commit(producer, records, new ResumeOffset(last.next(), last.checksum()));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -147,18 +148,35 @@ public final class KafkaShipper implements AutoCloseable {
         }
     }
 
-    /** Sends {@code records} and the offset {@code next} in one transaction; returns {@code next} once committed. */
-    private long commit(KafkaProducer<String, byte[]> producer, List<EncodedEvent> records, long next) {
+    /**
+     * Where shipping resumes: a spool offset, and the checksum of the entry that ends there
+     * ({@code null} when none does, past bytes that are no entry, or in an offset of an older
+     * Culprit). In {@code culprit.checkpoints} it is {@code "<offset> <checksum in hex>"}.
+     */
+    record ResumeOffset(long offset, Integer checksum) {
+
+        static ResumeOffset parse(String value) {
+            String[] parts = value.trim().split(" ");
+            return new ResumeOffset(Long.parseLong(parts[0]), parts.length > 1 ? Integer.parseUnsignedInt(parts[1], 16) : null);
+        }
+
+        String text() {
+            return checksum == null ? Long.toString(offset) : offset + " " + Integer.toHexString(checksum);
+        }
+    }
+
+    /** Sends {@code records} and the offset {@code next} in one transaction; returns the offset once committed. */
+    private long commit(KafkaProducer<String, byte[]> producer, List<EncodedEvent> records, ResumeOffset next) {
         producer.beginTransaction();
         for (EncodedEvent r : records) {
             producer.send(new ProducerRecord<>(r.topic(), null, r.ts(), r.host(), r.value()));
         }
-        producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpointKey(), Long.toString(next).getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(Topics.CHECKPOINTS, checkpointKey(), next.text().getBytes(StandardCharsets.UTF_8)));
         producer.commitTransaction();
-        lastShipped = next;
+        lastShipped = next.offset();
         shippedRecords.addAndGet(records.size());
-        spool.release(next);
-        return next;
+        spool.release(next.offset());
+        return next.offset();
     }
 
     /**
@@ -172,29 +190,30 @@ public final class KafkaShipper implements AutoCloseable {
         DeadLetter dead = new DeadLetter(collectorId, "spool", System.currentTimeMillis(), Schema.VERSION,
                 spool.directory().toString(), unreadable.offset(),
                 unreadable.getMessage() + "; " + lost + " spooled byte(s) skipped", "");
-        return commit(producer, List.of(EncodedEvent.of(dead)), unreadable.resumeAt());
+        return commit(producer, List.of(EncodedEvent.of(dead)), new ResumeOffset(unreadable.resumeAt(), null));
     }
 
     /**
      * Where shipping resumes, given the offset Kafka has for this collector ({@code null}: none it
-     * can read). An offset on an entry's start is trusted. Anything else did not come from shipping
-     * this spool — it was wiped or replaced, its tail was lost and written again, or the record is
-     * garbage — so it says nothing about which entries Kafka has, and the spool ships from its start:
+     * can read). An offset on an entry's start is trusted, unless the entry that ends there is not
+     * the one shipped (its checksum differs). Anything else did not come from shipping this spool —
+     * it was wiped or replaced, rolled back and written again, or the record is garbage — so it says nothing about which entries Kafka has, and the spool ships from its start:
      * that loses nothing, and repeats at most what the spool still holds (shipped segments are
      * released, so an upper bound is {@code spool.maxSize}), which the job's {@code raw_events}
      * stores once. Resuming at the entry boundary before the offset instead would repeat less, but
      * lose the entries written after a lost tail.
      */
-    private long resumeOffset(Long committed) {
+    private long resumeOffset(ResumeOffset resume) {
         long start = spool.start();
         long end = spool.end();
-        if (committed == null) {
+        if (resume == null) {
             if (start < end) {
                 LOG.info("Kafka has no resume offset for collector '{}'; shipping the spool in {} from its start (offset {})",
                         instanceId, spool.directory(), start);
             }
             return start;
         }
+        long committed = resume.offset();
         if (committed > end) {
             // Kafka has more from this collector than the spool ever held: it was wiped or replaced.
             // Waiting for the spool to grow past that offset would ship nothing, maybe forever.
@@ -211,6 +230,13 @@ public final class KafkaShipper implements AutoCloseable {
             LOG.error("the offset {} Kafka has from collector '{}' falls inside an entry of the spool in {}: it was not "
                     + "written for this spool; shipping the spool from its start (offset {}), so that nothing is lost "
                     + "(what Kafka has already is sent again and stored once)", committed, instanceId, spool.directory(), start);
+            return start;
+        }
+        Integer spooled = spool.checksumOfEntryEndingAt(committed);
+        if (resume.checksum() != null && spooled != null && !spooled.equals(resume.checksum())) {
+            LOG.error("the entry before offset {} of the spool in {} is not the one collector '{}' shipped up to there: the "
+                    + "spool was rolled back (a restored snapshot, writes the disk lost) and written again; shipping it from its "
+                    + "start (offset {}), so that nothing is lost", committed, spool.directory(), instanceId, start);
             return start;
         }
         return committed;
@@ -257,10 +283,10 @@ public final class KafkaShipper implements AutoCloseable {
     }
 
     /**
-     * The last spool offset this collector committed to Kafka; {@code null} when it never shipped,
-     * or when its last record is no offset (logged).
+     * Where this collector last committed to Kafka it had shipped to; {@code null} when it never
+     * shipped, or when its last record is no offset (logged).
      */
-    private Long committedOffset() {
+    private ResumeOffset committedOffset() {
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafka.clientConfig(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000,
@@ -291,7 +317,7 @@ public final class KafkaShipper implements AutoCloseable {
                 return null;
             }
             try {
-                return Long.parseLong(latest);
+                return ResumeOffset.parse(latest);
             } catch (NumberFormatException e) {
                 LOG.error("the resume offset Kafka has in {} for collector '{}' is no offset: '{}'; treating it as none", Topics.CHECKPOINTS, instanceId, latest);
                 return null;

@@ -50,8 +50,8 @@ public final class Spool implements BatchSink, AutoCloseable {
     private static final String POSITIONS = "positions.json";
     private static final String ID = "spool-id";
 
-    /** An entry read back, with the offset just past it. */
-    public record Read(SpoolEntry entry, long next) {}
+    /** An entry read back, with the offset just past it and its record's checksum (which tells it from another entry there). */
+    public record Read(SpoolEntry entry, long next, int checksum) {}
 
     private final Path dir;
     private final long maxBytes;
@@ -129,10 +129,8 @@ public final class Spool implements BatchSink, AutoCloseable {
                 // An interrupted writer closes a FileChannel under everyone: open it again.
                 tail = FileChannel.open(segments.get(tailBase), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
-            CRC32 crc = new CRC32();
-            crc.update(payload);
             ByteBuffer record = ByteBuffer.allocate(8 + payload.length);
-            record.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+            record.putInt(payload.length).putInt(checksumOf(payload)).put(payload).flip();
             while (record.hasRemaining()) {
                 tail.write(record);
             }
@@ -235,8 +233,9 @@ public final class Spool implements BatchSink, AutoCloseable {
                             throw new UnreadableEntry("the spool entry at offset " + at + " in " + segment.getValue()
                                     + " cannot be read (" + unreadable.getMessage() + ")", at, resumeAfter(segment, ch, pos, size));
                         }
+                        int checksum = checksumOf(payload);
                         pos += 8 + payload.length;
-                        reads.add(new Read(entry, segment.getKey() + pos));
+                        reads.add(new Read(entry, segment.getKey() + pos, checksum));
                     }
                     offset = segment.getKey() + pos;
                 }
@@ -275,6 +274,43 @@ public final class Spool implements BatchSink, AutoCloseable {
         }
     }
 
+    /**
+     * The checksum of the entry that ends at {@code offset}, when the spool still holds it: one
+     * written again after a rollback (a restored snapshot, writes the disk lost) has another.
+     * {@code null} when no entry ends there or it was released.
+     */
+    public synchronized Integer checksumOfEntryEndingAt(long offset) {
+        if (segments.isEmpty() || offset <= segments.firstKey() || offset > end) {
+            return null;
+        }
+        Map.Entry<Long, Path> segment = segments.lowerEntry(offset);
+        try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = 0;
+            while (pos < size) {
+                int length = recordLength(ch, pos);
+                if (length <= 0 || pos + 8 + length > size) {
+                    return null;
+                }
+                if (segment.getKey() + pos + 8 + length == offset) {
+                    ByteBuffer checksum = ByteBuffer.allocate(4);
+                    ch.read(checksum, pos + 4);
+                    return checksum.flip().getInt();
+                }
+                pos += 8 + length;
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool " + dir, e);
+        }
+    }
+
+    private static int checksumOf(byte[] payload) {
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
     /** The payload of the record at {@code pos}, once its length and checksum hold. */
     private static byte[] checkedPayload(FileChannel ch, long pos, long size) throws IOException {
         if (pos + 8 > size) {
@@ -292,9 +328,7 @@ public final class Spool implements BatchSink, AutoCloseable {
         }
         ByteBuffer payload = ByteBuffer.allocate(length);
         ch.read(payload, pos + 8);
-        CRC32 check = new CRC32();
-        check.update(payload.array());
-        if ((int) check.getValue() != crc) {
+        if (checksumOf(payload.array()) != crc) {
             throw new IOException("its checksum fails: the bytes changed on disk after they were written");
         }
         return payload.array();

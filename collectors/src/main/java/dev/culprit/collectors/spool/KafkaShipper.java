@@ -196,12 +196,13 @@ public final class KafkaShipper implements AutoCloseable {
     /**
      * Where shipping resumes, given the offset Kafka has for this collector ({@code null}: none it
      * can read). An offset on an entry's start is trusted, unless the entry that ends there is not
-     * the one shipped (its checksum differs). Anything else did not come from shipping this spool —
-     * it was wiped or replaced, rolled back and written again, or the record is garbage — so it says nothing about which entries Kafka has, and the spool ships from its start:
-     * that loses nothing, and repeats at most what the spool still holds (shipped segments are
-     * released, so an upper bound is {@code spool.maxSize}), which the job's {@code raw_events}
-     * stores once. Resuming at the entry boundary before the offset instead would repeat less, but
-     * lose the entries written after a lost tail.
+     * the one shipped (its checksum differs). Any other offset was not written for this spool as it
+     * is — it was wiped or replaced, rolled back and written again, or the record is garbage — so it
+     * says nothing about which entries Kafka has, and the spool ships from its start: that loses
+     * nothing, and repeats at most what the spool still holds (shipped segments are released, so at
+     * most {@code spool.maxSize}), which the job's {@code raw_events} stores once. Resuming at the
+     * entry boundary before the offset instead would repeat less, but lose the entries written
+     * again after a rollback.
      */
     private long resumeOffset(ResumeOffset resume) {
         long start = spool.start();

@@ -34,7 +34,8 @@ class ClonedCollectorsTest {
     void twoCollectorsOfOneHostNameBothShipEverythingOnce() throws Exception {
         EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), RandomSecret.generate());
         kafka.createTopics(Topics.ALL);
-        try (Spool first = Spool.open(dir.resolve("first"), 1 << 20);
+        try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+             Spool first = Spool.open(dir.resolve("first"), 1 << 20);
              Spool second = Spool.open(dir.resolve("second"), 1 << 20);
              KafkaShipper firstShipper = new KafkaShipper(first, kafka.access(), HOST).start();
              KafkaShipper secondShipper = new KafkaShipper(second, kafka.access(), HOST).start()) {
@@ -46,6 +47,8 @@ class ClonedCollectorsTest {
             }
             assertThat(firstShipper.awaitShipped(Duration.ofSeconds(60))).as("the first spool shipped").isTrue();
             assertThat(secondShipper.awaitShipped(Duration.ofSeconds(60))).as("the second spool shipped").isTrue();
+            // a fenced producer fails its transaction, and the shipper says it cannot ship
+            assertThat(log.lines()).as("what the shippers said").noneSatisfy(line -> assertThat(line).contains("cannot ship"));
         }
 
         List<Long> arrived = new ArrayList<>(Shipped.readCommitted(kafka.access(), Topics.CPU, Duration.ofSeconds(3)).stream()

@@ -43,7 +43,8 @@ class ShipperOutageTest {
 
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+        try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+             Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
              KafkaShipper shipper = new KafkaShipper(spool, access, "outage-test").start()) {
             AtomicInteger refused = new AtomicInteger();
             Thread sampler = new Thread(() -> {
@@ -70,6 +71,8 @@ class ShipperOutageTest {
 
             assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).isTrue();
             assertThat(refused.get()).as("samples the spool had no room for").isZero();
+            assertThat(log.lines()).as("the outage, said").anySatisfy(line -> assertThat(line).startsWith("WARN cannot ship to Kafka"))
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN Kafka is reachable again"));
         } finally {
             sampling.set(false);
         }

@@ -171,7 +171,7 @@ class ShipperResumeTest {
         // a whole, checksummed entry claiming two billion records: decoding it used to throw
         // OutOfMemoryError, which ended the shipper's thread
         byte[] payload = ByteBuffer.allocate(5).put((byte) 1).putInt(Integer.MAX_VALUE - 8).array();
-        long undecodable = appendRaw(onlySegment(), payload, true);
+        long undecodable = appendRaw(onlySegment(), payload);
         try (Spool spool = Spool.open(dir, 1 << 20);
              KafkaShipper shipper = new KafkaShipper(spool, kafka.access(), host).start()) {
             spool.write(List.of(cpu(host, 3)), Map.of());
@@ -253,13 +253,13 @@ class ShipperResumeTest {
         }
     }
 
-    /** Appends a spool record around {@code payload}; returns the spool offset it starts at (the segment's base is 0). */
-    private static long appendRaw(Path segment, byte[] payload, boolean validChecksum) throws Exception {
+    /** Appends a checksummed spool record around {@code payload}; returns the spool offset it starts at (the segment's base is 0). */
+    private static long appendRaw(Path segment, byte[] payload) throws Exception {
         CRC32 crc = new CRC32();
         crc.update(payload);
         long at = Files.size(segment);
         ByteBuffer record = ByteBuffer.allocate(8 + payload.length)
-                .putInt(payload.length).putInt(validChecksum ? (int) crc.getValue() : 0).put(payload).flip();
+                .putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(record);
         }

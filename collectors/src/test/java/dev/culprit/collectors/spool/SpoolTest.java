@@ -1,6 +1,7 @@
 package dev.culprit.collectors.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.events.CpuSample;
@@ -170,8 +171,7 @@ class SpoolTest {
 
         try (Spool spool = Spool.open(dir, 1 << 20)) {
             assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L);
-            Spool.UnreadableEntry unreadable = org.junit.jupiter.api.Assertions.assertThrows(Spool.UnreadableEntry.class,
-                    () -> spool.read(rotted, 10, 0));
+            Spool.UnreadableEntry unreadable = assertThrows(Spool.UnreadableEntry.class, () -> spool.read(rotted, 10, 0));
             assertThat(unreadable.offset()).isEqualTo(rotted);
             assertThat(spool.read(unreadable.resumeAt(), 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(3L);
             assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 300));

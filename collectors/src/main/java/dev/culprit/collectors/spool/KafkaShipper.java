@@ -62,6 +62,8 @@ public final class KafkaShipper implements AutoCloseable {
     private final String collectorId;
     /** Names this collector's transactions and its resume offset: its host and its spool's id. */
     private final String instanceId;
+    /** How often a Kafka that stays out of reach is said again, after it was said at once. */
+    private final Duration stillFailingEvery;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong shippedRecords = new AtomicLong();
     private final Thread thread;
@@ -74,6 +76,11 @@ public final class KafkaShipper implements AutoCloseable {
     private boolean checkedCheckpointsTopic;
 
     public KafkaShipper(Spool spool, KafkaAccess kafka, String collectorId) {
+        this(spool, kafka, collectorId, Duration.ofMinutes(1));
+    }
+
+    KafkaShipper(Spool spool, KafkaAccess kafka, String collectorId, Duration stillFailingEvery) {
+        this.stillFailingEvery = stillFailingEvery;
         this.spool = spool;
         this.kafka = kafka;
         this.collectorId = collectorId;
@@ -100,6 +107,8 @@ public final class KafkaShipper implements AutoCloseable {
 
     private void run() {
         boolean warned = false;
+        long failingSince = 0;
+        long saidAt = 0;
         while (running.get()) {
             try (KafkaProducer<String, byte[]> producer = transactionalProducer(kafka, "culprit-collector-" + instanceId)) {
                 producer.initTransactions(); // fences and aborts a previous incarnation's open transaction
@@ -134,9 +143,18 @@ public final class KafkaShipper implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             } catch (KafkaException | IllegalStateException e) {
+                long now = System.nanoTime();
                 if (!warned && running.get()) {
                     LOG.warn("cannot ship to Kafka at {} ({}); spooling to disk and retrying", kafka.bootstrapServers(), e.getMessage());
                     warned = true;
+                    failingSince = now;
+                    saidAt = now;
+                } else if (warned && running.get() && now - saidAt >= stillFailingEvery.toNanos()) {
+                    // An outage said once at its start is forgotten in a log; the spool filling up is not.
+                    LOG.warn("still cannot ship to Kafka at {} after {} s ({}); {} byte(s) wait in the spool in {}",
+                            kafka.bootstrapServers(), Duration.ofNanos(now - failingSince).toSeconds(), e.getMessage(),
+                            spool.end() - Math.max(lastShipped, spool.start()), spool.directory());
+                    saidAt = now;
                 }
                 sleep(RETRY_BACKOFF);
             } catch (RuntimeException | Error e) {

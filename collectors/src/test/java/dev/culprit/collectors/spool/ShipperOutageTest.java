@@ -145,6 +145,38 @@ class ShipperOutageTest {
         }
     }
 
+    @Test
+    void aShipperThatCannotReachKafkaSaysSoWhileItLastsAndShipsOnceItCan() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String password = RandomSecret.generate();
+        KafkaAccess access = KafkaAccess.saslPlain("127.0.0.1:" + port, EmbeddedKafka.USER, password);
+        EmbeddedKafka kafka = null;
+        try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+             Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+             KafkaShipper shipper = new KafkaShipper(spool, access, "unreachable-test", Duration.ofSeconds(3)).start()) {
+            spool.write(List.of(new CpuSample("web1", "proc", System.currentTimeMillis(), 1, 20, 1, 0, 1, 1, 0, 97, null, null, null)), Map.of());
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (log.lines().stream().noneMatch(line -> line.startsWith("WARN still cannot ship")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(log.lines()).as("said when it began and while it lasted")
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN cannot ship to Kafka"))
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN still cannot ship to Kafka").contains("wait in the spool"));
+
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), port, password);
+            kafka.createTopics(Topics.ALL);
+            assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).as("shipped once Kafka was there").isTrue();
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN Kafka is reachable again"));
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
     private static List<String> readValues(KafkaAccess access, String topic) {
         List<String> values = new ArrayList<>();
         try (var consumer = new KafkaConsumer<String, String>(access.clientConfig(Map.of(

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,7 +138,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return controllerPort;
     }
 
-    /** Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, {@link Topics#configOf} settings, no replication). */
+    /**
+     * Creates the topics that do not exist yet ({@link Topics#partitionsOf} partitions, no
+     * replication, {@link Topics#configOf} settings), and gives the ones that do their settings
+     * (a topic made by an older Culprit may lack one).
+     */
     public void createTopics(Collection<String> topics) {
         try (Admin admin = admin()) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
@@ -150,12 +153,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
-            // topics an older Culprit made in this data directory get today's settings (their partitions stay)
-            Map<ConfigResource, Collection<AlterConfigOp>> settings = new HashMap<>();
-            topics.stream().filter(existing::contains).filter(t -> !Topics.configOf(t).isEmpty()).forEach(t ->
-                    settings.put(new ConfigResource(ConfigResource.Type.TOPIC, t), Topics.configOf(t).entrySet().stream()
-                            .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                            .toList()));
+            Map<ConfigResource, Collection<AlterConfigOp>> settings = topics.stream()
+                    .filter(t -> existing.contains(t) && !Topics.configOf(t).isEmpty())
+                    .collect(Collectors.toMap(t -> new ConfigResource(ConfigResource.Type.TOPIC, t), t -> Topics.configOf(t).entrySet().stream()
+                            .map(c -> new AlterConfigOp(new ConfigEntry(c.getKey(), c.getValue()), AlterConfigOp.OpType.SET))
+                            .collect(Collectors.toList())));
             if (!settings.isEmpty()) {
                 admin.incrementalAlterConfigs(settings).all().get(30, TimeUnit.SECONDS);
             }
@@ -259,6 +261,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // A transaction past its timeout (a collector killed mid-transaction) is aborted within a
+        // second of it, not ten: until then it holds back its partition from read_committed readers.
+        p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The 128 MiB default dedupe buffer on a small heap throws OutOfMemoryError at start.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return p;

@@ -44,12 +44,19 @@ public final class Topics {
     private static final List<String> HOST_EVENTS = List.of(CPU, DISK, PROC, APACHE, ACCESS, EVASIVE, PHPMAIL);
 
     /**
-     * The settings {@code topic} is created with. A host event's record carries the time the broker
-     * took it in ({@code LogAppendTime}), not the collector's: that is the reference a host's own
-     * clock is compared with (a clock-skew flag), whatever the host's clock says.
+     * The settings {@code topic} needs beyond the broker's defaults. A host event's record carries
+     * the time the broker took it in ({@code LogAppendTime}), not the collector's: that is the
+     * reference a host's own clock is compared with (a clock-skew flag), and what retention counts
+     * from, whatever the host's clock says. The collectors' resume offsets are compacted, so the
+     * latest offset of each collector is kept for as long as the topic is: deleted by retention
+     * (7 days by default), a collector down for longer would find no offset and ship its whole
+     * spool again.
      */
     public static Map<String, String> configOf(String topic) {
-        return HOST_EVENTS.contains(topic) ? Map.of("message.timestamp.type", "LogAppendTime") : Map.of();
+        if (HOST_EVENTS.contains(topic)) {
+            return Map.of("message.timestamp.type", "LogAppendTime");
+        }
+        return topic.equals(CHECKPOINTS) ? Map.of("cleanup.policy", "compact") : Map.of();
     }
 
     private static final Map<Class<? extends Event>, String> BY_TYPE = Map.of(

@@ -8,6 +8,8 @@ import dev.culprit.events.DeadLetter;
 import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
 import dev.culprit.events.FromLogLine;
+import dev.culprit.events.access.OwnerOnlyFile;
+import dev.culprit.events.access.RandomSecret;
 import dev.culprit.events.Schema;
 import dev.culprit.events.EventCodec;
 import java.io.IOException;
@@ -33,8 +35,11 @@ import java.util.zip.CRC32;
  *
  * <p>Layout: {@code segment-<first offset>.log} files of {@code [length][crc32][entry]} records
  * (an entry's layout is {@link SpoolEntry}'s),
- * plus {@code positions.json}, the tailers' file positions as of the last released segment.
- * A torn last record (a crash mid-write) fails its checksum and is cut off at open.
+ * plus {@code positions.json}, the tailers' file positions as of the last released segment, and
+ * {@code spool-id}, the name of this spool's offsets in Kafka ({@link #id()}).
+ * A torn last record (a crash mid-write) fails its checksum and is cut off at open; a record whose
+ * bytes change on disk later fails it when read, and the reader says where it can go on
+ * ({@link UnreadableEntry}) instead of handing out what the bytes happen to decode to.
  */
 public final class Spool implements BatchSink, AutoCloseable {
 
@@ -43,9 +48,10 @@ public final class Spool implements BatchSink, AutoCloseable {
     /** Half of Kafka's default {@code max.request.size}: room for the batch and record overheads. */
     static final int MAX_RECORD_BYTES = 512 * 1024;
     private static final String POSITIONS = "positions.json";
+    private static final String ID = "spool-id";
 
-    /** An entry read back, with the offset just past it. */
-    public record Read(SpoolEntry entry, long next) {}
+    /** An entry read back, with the offset just past it and its record's checksum (which tells it from another entry there). */
+    public record Read(SpoolEntry entry, long next, int checksum) {}
 
     private final Path dir;
     private final long maxBytes;
@@ -54,6 +60,8 @@ public final class Spool implements BatchSink, AutoCloseable {
     private FileChannel tail;
     private long tailBase;
     private long end;
+    private String id;
+    private boolean predatesId;
 
     private Spool(Path dir, long maxBytes) {
         this.dir = dir;
@@ -80,6 +88,7 @@ public final class Spool implements BatchSink, AutoCloseable {
             files.filter(p -> p.getFileName().toString().matches("segment-\\d+\\.log"))
                     .forEach(p -> segments.put(baseOf(p), p));
         }
+        readOrCreateId();
         if (segments.isEmpty()) {
             end = 0;
             openTail(0);
@@ -120,10 +129,8 @@ public final class Spool implements BatchSink, AutoCloseable {
                 // An interrupted writer closes a FileChannel under everyone: open it again.
                 tail = FileChannel.open(segments.get(tailBase), StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             }
-            CRC32 crc = new CRC32();
-            crc.update(payload);
             ByteBuffer record = ByteBuffer.allocate(8 + payload.length);
-            record.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+            record.putInt(payload.length).putInt(checksumOf(payload)).put(payload).flip();
             while (record.hasRemaining()) {
                 tail.write(record);
             }
@@ -161,7 +168,37 @@ public final class Spool implements BatchSink, AutoCloseable {
                 encoded.json()));
     }
 
-    /** Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first. */
+    /**
+     * Spooled bytes that are no entry: a record whose checksum fails (the disk changed it after it
+     * was written) or a whole record that does not decode. {@link #resumeAt} is where the next entry
+     * can be read: just past this one when its length can be trusted, else the next segment.
+     */
+    public static final class UnreadableEntry extends RuntimeException {
+        private final long offset;
+        private final long resumeAt;
+
+        UnreadableEntry(String message, long offset, long resumeAt) {
+            super(message);
+            this.offset = offset;
+            this.resumeAt = resumeAt;
+        }
+
+        /** The spool offset the unreadable bytes start at. */
+        public long offset() {
+            return offset;
+        }
+
+        /** The spool offset of the first entry after them that can be read (or the spool's end). */
+        public long resumeAt() {
+            return resumeAt;
+        }
+    }
+
+    /**
+     * Entries from {@code from} on, at most {@code max}; waits up to {@code waitMs} for the first.
+     * Reading stops before bytes that are no entry; when they come first, {@link UnreadableEntry}
+     * says where they are and where reading can go on.
+     */
     public synchronized List<Read> read(long from, int max, long waitMs) throws InterruptedException {
         if (from >= end && waitMs > 0) {
             wait(waitMs);
@@ -173,7 +210,8 @@ public final class Spool implements BatchSink, AutoCloseable {
                 Map.Entry<Long, Path> segment = segments.floorEntry(offset);
                 try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
                     long pos = offset - segment.getKey();
-                    if (pos >= ch.size()) {
+                    long size = ch.size();
+                    if (pos >= size) {
                         Long next = segments.higherKey(segment.getKey());
                         if (next == null) {
                             break;
@@ -181,15 +219,23 @@ public final class Spool implements BatchSink, AutoCloseable {
                         offset = next;
                         continue;
                     }
-                    while (pos < ch.size() && reads.size() < max) {
-                        ByteBuffer header = ByteBuffer.allocate(8);
-                        ch.read(header, pos);
-                        header.flip();
-                        int length = header.getInt();
-                        ByteBuffer payload = ByteBuffer.allocate(length);
-                        ch.read(payload, pos + 8);
-                        pos += 8 + length;
-                        reads.add(new Read(SpoolEntry.fromBytes(payload.array()), segment.getKey() + pos));
+                    while (pos < size && reads.size() < max) {
+                        long at = segment.getKey() + pos;
+                        byte[] payload;
+                        SpoolEntry entry;
+                        try {
+                            payload = checkedPayload(ch, pos, size);
+                            entry = SpoolEntry.fromBytes(payload);
+                        } catch (IOException | RuntimeException unreadable) {
+                            if (!reads.isEmpty()) {
+                                return reads; // what was good first; the next read starts at these bytes
+                            }
+                            throw new UnreadableEntry("the spool entry at offset " + at + " in " + segment.getValue()
+                                    + " cannot be read (" + unreadable.getMessage() + ")", at, resumeAfter(segment, ch, pos, size));
+                        }
+                        int checksum = checksumOf(payload);
+                        pos += 8 + payload.length;
+                        reads.add(new Read(entry, segment.getKey() + pos, checksum));
                     }
                     offset = segment.getKey() + pos;
                 }
@@ -198,6 +244,126 @@ public final class Spool implements BatchSink, AutoCloseable {
             throw new UncheckedIOException("cannot read spool " + dir, e);
         }
         return reads;
+    }
+
+    /**
+     * Whether an entry starts at {@code offset} (or the spool ends there): an offset the shipper
+     * committed for this spool always is one. Only record headers are read.
+     */
+    public synchronized boolean isEntryStart(long offset) {
+        if (offset == end) {
+            return true;
+        }
+        if (segments.isEmpty() || offset < segments.firstKey() || offset > end) {
+            return false;
+        }
+        Map.Entry<Long, Path> segment = segments.floorEntry(offset);
+        try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = 0;
+            while (pos < offset - segment.getKey()) {
+                int length = recordLength(ch, pos);
+                if (length <= 0 || pos + 8 + length > size) {
+                    return false;
+                }
+                pos += 8 + length;
+            }
+            return pos == offset - segment.getKey();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool " + dir, e);
+        }
+    }
+
+    /**
+     * The checksum of the entry that ends at {@code offset}, when the spool still holds it: one
+     * written again after a rollback (a restored snapshot, writes the disk lost) has another.
+     * {@code null} when no entry ends there or it was released.
+     */
+    public synchronized Integer checksumOfEntryEndingAt(long offset) {
+        if (segments.isEmpty() || offset <= segments.firstKey() || offset > end) {
+            return null;
+        }
+        Map.Entry<Long, Path> segment = segments.lowerEntry(offset);
+        try (FileChannel ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+            long size = ch.size();
+            long pos = 0;
+            while (pos < size) {
+                int length = recordLength(ch, pos);
+                if (length <= 0 || pos + 8 + length > size) {
+                    return null;
+                }
+                if (segment.getKey() + pos + 8 + length == offset) {
+                    ByteBuffer checksum = ByteBuffer.allocate(4);
+                    ch.read(checksum, pos + 4);
+                    return checksum.flip().getInt();
+                }
+                pos += 8 + length;
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read spool " + dir, e);
+        }
+    }
+
+    private static int checksumOf(byte[] payload) {
+        CRC32 crc = new CRC32();
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
+    /** The payload of the record at {@code pos}, once its length and checksum hold. */
+    private static byte[] checkedPayload(FileChannel ch, long pos, long size) throws IOException {
+        if (pos + 8 > size) {
+            throw new IOException("its header runs past the segment's end");
+        }
+        ByteBuffer header = ByteBuffer.allocate(8);
+        ch.read(header, pos);
+        header.flip();
+        int length = header.getInt();
+        int crc = header.getInt();
+        // An entry is never empty: a length of 0 is bytes that were never written (a file a crash
+        // extended with zeros), whose checksum, that of nothing, would hold.
+        if (length <= 0 || pos + 8 + length > size) {
+            throw new IOException("its length " + length + " is no entry's or runs past the segment's end");
+        }
+        ByteBuffer payload = ByteBuffer.allocate(length);
+        ch.read(payload, pos + 8);
+        if (checksumOf(payload.array()) != crc) {
+            throw new IOException("its checksum fails: the bytes changed on disk after they were written");
+        }
+        return payload.array();
+    }
+
+    /** The length a record's header at {@code pos} gives, -1 when the segment ends before it does. */
+    private static int recordLength(FileChannel ch, long pos) throws IOException {
+        if (pos + 4 > ch.size()) {
+            return -1;
+        }
+        ByteBuffer length = ByteBuffer.allocate(4);
+        ch.read(length, pos);
+        return length.flip().getInt();
+    }
+
+    /**
+     * Where reading can go on after the unreadable record at {@code pos}: just past it when its
+     * length leads to the segment's end or to a record whose checksum holds (so only its contents
+     * changed); otherwise no later record of the segment can be found, and reading goes on at the
+     * next segment. In the tail segment that is a new segment begun here, so that what is appended
+     * from now on can be read.
+     */
+    private long resumeAfter(Map.Entry<Long, Path> segment, FileChannel ch, long pos, long size) throws IOException {
+        int length = recordLength(ch, pos);
+        long past = pos + 8 + (long) length;
+        if (length > 0 && past <= size && (past == size || isRecordAt(ch, past, size))) {
+            return segment.getKey() + past;
+        }
+        Long next = segments.higherKey(segment.getKey());
+        if (next != null) {
+            return next;
+        }
+        tail.close();
+        openTail(end);
+        return end;
     }
 
     /** Kafka has everything before {@code shipped}: whole segments before it can go. */
@@ -251,6 +417,40 @@ public final class Spool implements BatchSink, AutoCloseable {
         }
     }
 
+    /**
+     * This spool's id: random, made when the spool is, kept in {@code spool-id} (0600) beside it.
+     * Its offsets mean something only for it, so it names them in Kafka: hosts cloned with one host
+     * name have spools of their own and so ids of their own, and a wiped spool starts a new id.
+     */
+    public String id() {
+        return id;
+    }
+
+    /** Whether this spool held entries before it had an id: written by a Culprit that named its offsets by host alone. */
+    public boolean predatesId() {
+        return predatesId;
+    }
+
+    private void readOrCreateId() throws IOException {
+        Path file = dir.resolve(ID);
+        if (Files.exists(file)) {
+            id = OwnerOnlyFile.read(file).trim();
+            return;
+        }
+        // Written whole or not at all (a crash in between leaves only the .tmp file): an empty id
+        // would name every crashed spool's offsets alike.
+        Path tmp = dir.resolve(ID + ".tmp");
+        Files.deleteIfExists(tmp);
+        String made = RandomSecret.generate();
+        OwnerOnlyFile.create(tmp, made);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        id = made;
+        predatesId = !segments.isEmpty();
+    }
+
     private void savePositions() throws IOException {
         Path tmp = dir.resolve(POSITIONS + ".tmp");
         JSON.writeValue(tmp.toFile(), positions);
@@ -267,31 +467,44 @@ public final class Spool implements BatchSink, AutoCloseable {
         tailBase = base;
     }
 
-    /** Reads a segment's valid records; returns the byte length they span. */
+    /**
+     * Reads a segment's valid records; returns the byte length they span. A record that fails its
+     * checksum ends them (a torn write: a crash mid-append), unless a whole record follows it: then
+     * the disk changed it later, and it stays for the reader to report ({@link UnreadableEntry}).
+     */
     private static long scan(Path segment, java.util.function.Consumer<SpoolEntry> each) throws IOException {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
             long pos = 0;
             long size = ch.size();
             while (pos + 8 <= size) {
-                ByteBuffer header = ByteBuffer.allocate(8);
-                ch.read(header, pos);
-                header.flip();
-                int length = header.getInt();
-                int crc = header.getInt();
-                if (length < 0 || pos + 8 + length > size) {
-                    break;
+                byte[] payload;
+                try {
+                    payload = checkedPayload(ch, pos, size);
+                } catch (IOException unreadable) {
+                    long past = pos + 8 + (long) recordLength(ch, pos);
+                    if (past <= pos + 8 || !isRecordAt(ch, past, size)) {
+                        break;
+                    }
+                    pos = past;
+                    continue;
                 }
-                ByteBuffer payload = ByteBuffer.allocate(length);
-                ch.read(payload, pos + 8);
-                CRC32 check = new CRC32();
-                check.update(payload.array());
-                if ((int) check.getValue() != crc) {
-                    break;
+                try {
+                    each.accept(SpoolEntry.fromBytes(payload));
+                } catch (IOException | RuntimeException undecodable) {
+                    // whole and checksummed, so it stays: the shipper sends it on as a dead letter
                 }
-                each.accept(SpoolEntry.fromBytes(payload.array()));
-                pos += 8 + length;
+                pos += 8 + payload.length;
             }
             return pos;
+        }
+    }
+
+    private static boolean isRecordAt(FileChannel ch, long pos, long size) throws IOException {
+        try {
+            checkedPayload(ch, pos, size);
+            return true;
+        } catch (IOException notARecord) {
+            return false;
         }
     }
 

@@ -27,6 +27,10 @@ public record SpoolEntry(List<EncodedEvent> records, Map<String, FilePosition> p
 
     /** The first byte of an entry in this layout; entries of Culprit before it were a JSON object ('{'). */
     private static final byte BINARY = 1;
+    /** The fewest bytes a record takes in this layout: empty topic and host (2 + 2), ts (8), value length (4). */
+    private static final int MIN_RECORD_BYTES = 16;
+    /** The fewest bytes a file position takes: an empty file name (2), inode (8), offset (8). */
+    private static final int MIN_POSITION_BYTES = 18;
 
     public SpoolEntry {
         records = List.copyOf(records);
@@ -70,23 +74,32 @@ public record SpoolEntry(List<EncodedEvent> records, Map<String, FilePosition> p
             if (layout != BINARY) {
                 throw new IOException("spool entry of unknown layout " + layout);
             }
-            int count = in.readInt();
+            // Counts and lengths are checked against the bytes left before anything is allocated for
+            // them: an entry written wrong must fail here, not ask for gigabytes (OutOfMemoryError).
+            int count = countAtMost(in.readInt(), in.available() / MIN_RECORD_BYTES, "records");
             List<EncodedEvent> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 String topic = in.readUTF();
                 String host = in.readUTF();
                 long ts = in.readLong();
-                byte[] value = new byte[in.readInt()];
+                byte[] value = new byte[countAtMost(in.readInt(), in.available(), "value bytes")];
                 in.readFully(value);
                 records.add(new EncodedEvent(topic, host, ts, value));
             }
-            int positionCount = in.readInt();
+            int positionCount = countAtMost(in.readInt(), in.available() / MIN_POSITION_BYTES, "file positions");
             Map<String, FilePosition> positions = new HashMap<>();
             for (int i = 0; i < positionCount; i++) {
                 positions.put(in.readUTF(), new FilePosition(in.readLong(), in.readLong()));
             }
             return new SpoolEntry(records, positions);
         }
+    }
+
+    private static int countAtMost(int count, int room, String what) throws IOException {
+        if (count < 0 || count > room) {
+            throw new IOException("spool entry claims " + count + " " + what + " where " + room + " can be");
+        }
+        return count;
     }
 
     /**

@@ -43,7 +43,8 @@ class ShipperOutageTest {
 
         AtomicInteger published = new AtomicInteger();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        try (Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+        try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+             Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
              KafkaShipper shipper = new KafkaShipper(spool, access, "outage-test").start()) {
             AtomicInteger refused = new AtomicInteger();
             Thread sampler = new Thread(() -> {
@@ -70,6 +71,8 @@ class ShipperOutageTest {
 
             assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).isTrue();
             assertThat(refused.get()).as("samples the spool had no room for").isZero();
+            assertThat(log.lines()).as("the outage, said").anySatisfy(line -> assertThat(line).startsWith("WARN cannot ship to Kafka"))
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN Kafka is reachable again"));
         } finally {
             sampling.set(false);
         }
@@ -119,9 +122,10 @@ class ShipperOutageTest {
         try {
             for (String life : List.of("before", "after")) {
                 if (life.equals("after")) {
-                    // the operator wipes the spool (or the host is rebuilt); Kafka remembers the old offset
-                    try (var files = java.nio.file.Files.walk(dir.resolve("spool"))) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    // the operator empties the spool, keeping its id; Kafka remembers the old offset (a spool
+                    // removed with its directory gets a new id, and Kafka has no offset for it at all)
+                    try (var files = java.nio.file.Files.list(dir.resolve("spool"))) {
+                        files.filter(p -> !p.getFileName().toString().equals("spool-id")).forEach(p -> p.toFile().delete());
                     }
                 }
                 int samples = life.equals("before") ? 50 : 3;
@@ -138,6 +142,38 @@ class ShipperOutageTest {
                     .as("samples spooled after the wipe, in Kafka").containsExactly(2_000_000L, 2_000_001L, 2_000_002L);
         } finally {
             kafka.close();
+        }
+    }
+
+    @Test
+    void aShipperThatCannotReachKafkaSaysSoWhileItLastsAndShipsOnceItCan() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String password = RandomSecret.generate();
+        KafkaAccess access = KafkaAccess.saslPlain("127.0.0.1:" + port, EmbeddedKafka.USER, password);
+        EmbeddedKafka kafka = null;
+        try (CapturedLog log = new CapturedLog(KafkaShipper.class);
+             Spool spool = Spool.open(dir.resolve("spool"), 64L << 20);
+             KafkaShipper shipper = new KafkaShipper(spool, access, "unreachable-test", Duration.ofSeconds(3)).start()) {
+            spool.write(List.of(new CpuSample("web1", "proc", System.currentTimeMillis(), 1, 20, 1, 0, 1, 1, 0, 97, null, null, null)), Map.of());
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (log.lines().stream().noneMatch(line -> line.startsWith("WARN still cannot ship")) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(log.lines()).as("said when it began and while it lasted")
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN cannot ship to Kafka"))
+                    .anySatisfy(line -> assertThat(line).startsWith("WARN still cannot ship to Kafka").contains("wait in the spool"));
+
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"), port, password);
+            kafka.createTopics(Topics.ALL);
+            assertThat(shipper.awaitShipped(Duration.ofSeconds(60))).as("shipped once Kafka was there").isTrue();
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN Kafka is reachable again"));
+        } finally {
+            if (kafka != null) {
+                kafka.close();
+            }
         }
     }
 

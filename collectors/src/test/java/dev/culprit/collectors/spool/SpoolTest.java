@@ -1,6 +1,7 @@
 package dev.culprit.collectors.spool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.culprit.collectors.tail.FilePosition;
 import dev.culprit.events.CpuSample;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -98,6 +100,81 @@ class SpoolTest {
             assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 100));
             assertThat(spool.append(entry(3, 300))).isTrue();
             assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L, 3L);
+        }
+    }
+
+    @Test
+    void aSpoolKeepsItsIdOwnerOnlyAcrossReopensAndAWipedOneHasANewOne() throws Exception {
+        String id;
+        try (Spool spool = Spool.open(dir.resolve("spool"), 1 << 20)) {
+            id = spool.id();
+            assertThat(spool.predatesId()).isFalse();
+        }
+        assertThat(Files.getPosixFilePermissions(dir.resolve("spool").resolve("spool-id")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (Spool spool = Spool.open(dir.resolve("spool"), 1 << 20)) {
+            assertThat(spool.id()).isEqualTo(id).hasSizeGreaterThanOrEqualTo(32);
+        }
+        try (Spool other = Spool.open(dir.resolve("other"), 1 << 20)) {
+            assertThat(other.id()).isNotEqualTo(id);
+        }
+    }
+
+    @Test
+    void aSpoolWithEntriesButNoIdWasWrittenByAnOlderCulprit() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+        }
+        Files.delete(dir.resolve("spool-id"));
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.predatesId()).isTrue();
+        }
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.predatesId()).isFalse();
+        }
+    }
+
+    @Test
+    void zerosACrashLeftAfterTheLastRecordAreCutOff() throws Exception {
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+        }
+        Path segment;
+        try (var files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        long written = Files.size(segment);
+        Files.write(segment, new byte[4096], StandardOpenOption.APPEND); // the file grew, its data never reached the disk
+
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.end()).isEqualTo(written);
+            assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L);
+        }
+    }
+
+    @Test
+    void aRecordRottedBeforeAReopenIsSkippedAndTheRecordsAfterItKept() throws Exception {
+        long rotted;
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            spool.append(entry(1, 100));
+            rotted = spool.end();
+            spool.append(entry(2, 200));
+            spool.append(entry(3, 300));
+        }
+        Path segment;
+        try (var files = Files.list(dir)) {
+            segment = files.filter(p -> p.toString().endsWith(".log")).findFirst().orElseThrow();
+        }
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {0x5a}), rotted + 20); // the disk changed a byte of the second record
+        }
+
+        try (Spool spool = Spool.open(dir, 1 << 20)) {
+            assertThat(spool.read(0, 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(1L);
+            Spool.UnreadableEntry unreadable = assertThrows(Spool.UnreadableEntry.class, () -> spool.read(rotted, 10, 0));
+            assertThat(unreadable.offset()).isEqualTo(rotted);
+            assertThat(spool.read(unreadable.resumeAt(), 10, 0)).extracting(r -> r.entry().records().get(0).ts()).containsExactly(3L);
+            assertThat(spool.positions()).containsEntry("mail.log", new FilePosition(42, 300));
         }
     }
 

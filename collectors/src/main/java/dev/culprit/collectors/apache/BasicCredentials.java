@@ -1,5 +1,6 @@
 package dev.culprit.collectors.apache;
 
+import dev.culprit.events.access.OwnerOnlyFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ public record BasicCredentials(String user, String password) {
         return parse(value.strip(), "environment variable " + variable);
     }
 
-    /** Reads {@code user:password} from the file's first line. */
+    /** Reads {@code user:password} from the file's first line; the file must be its owner's alone (mode 0600 or stricter). */
     public static BasicCredentials fromFile(Path file) {
         String text;
         try {
@@ -32,6 +33,8 @@ public record BasicCredentials(String user, String password) {
         } catch (IOException e) {
             throw new IllegalArgumentException("credentials file " + file + " cannot be read: " + e.getClass().getSimpleName());
         }
+        // a password every local user can read is no secret, and a DoS on this host may well run as one of them
+        OwnerOnlyFile.checkPrivate(file);
         return parse(text.lines().findFirst().orElse("").strip(), "credentials file " + file);
     }
 

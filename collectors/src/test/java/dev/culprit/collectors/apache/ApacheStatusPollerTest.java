@@ -4,6 +4,7 @@ import static dev.culprit.collectors.apache.CapturedPages.readAt;
 import static dev.culprit.collectors.apache.CapturedPages.text;
 import static dev.culprit.collectors.apache.StatusServer.Response.page;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.culprit.collectors.CaptureClock;
@@ -150,11 +151,21 @@ class ApacheStatusPollerTest {
     @Test
     void basicAuthFromAFileIsSent(@TempDir Path dir) throws IOException {
         Path secret = Files.writeString(dir.resolve("status.secret"), "culprit:s3cret\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         apache.requireAuthorization("Basic Y3VscHJpdDpzM2NyZXQ=").auto(page(text("prefork-idle-auto.txt")));
 
         ApacheStatus status = poller(new ApacheStatusSettings(apache.url(), false, null, null, null, secret)).poll();
 
         assertThat(status.reachable()).isTrue();
+    }
+
+    @Test
+    void aCredentialsFileOthersCanReadIsRefusedNamingTheFix(@TempDir Path dir) throws IOException {
+        Path secret = Files.writeString(dir.resolve("status.secret"), "culprit:s3cret\n");
+        Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+
+        assertThatThrownBy(() -> new ApacheStatusSettings(apache.url(), false, null, null, null, secret).credentials(Map.of()))
+                .hasMessageContaining("chmod 600").hasMessageContaining(secret.toString()).hasMessageNotContaining("s3cret");
     }
 
     @Test

@@ -77,14 +77,13 @@ final class LiveRun {
 
     /**
      * Publishes while the job runs, as collectors do: a second of {@code pacedHost}'s time every
-     * {@value #PACE_MS} ms, after the job's sources have settled (its empty partitions count as
-     * idle and no longer hold the watermark back).
+     * {@value #PACE_MS} ms. There is no waiting for the job's sources first: each host is judged by
+     * its own time, so partitions that are empty or not read yet hold nothing back.
      */
     private static void publish(KafkaCluster kafka, List<CpuSample> samples, ToIntFunction<CpuSample> partitionOf, String pacedHost) {
         try (var producer = new KafkaProducer<byte[], byte[]>(kafka.access().clientConfig(Map.of(
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)))) {
-            Thread.sleep(2 * CulpritJob.IDLENESS.toMillis());
             for (CpuSample s : samples) {
                 producer.send(new ProducerRecord<>(Topics.CPU, partitionOf.applyAsInt(s), s.ts(), s.host().getBytes(StandardCharsets.UTF_8),
                         EventCodec.encode(s)));

@@ -28,7 +28,7 @@ class AccessLogFormatFuzzTest {
                 .map(AccessLogFormat::compile).toList();
         LineMutations lines = new LineMutations(real, 20261202L);
 
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 250_000; i++) {
             String line = lines.next();
             for (AccessLogFormat format : formats) {
                 try {

@@ -29,7 +29,7 @@ class EvasiveLineParserFuzzTest {
         EvasiveLineParser parser = new EvasiveLineParser(ZoneId.of("Europe/Berlin"), Clock.systemUTC());
         LineMutations lines = new LineMutations(real, 20261129L);
 
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 250_000; i++) {
             String line = lines.next();
             try {
                 assertThat(parser.parse("vm", line)).isInstanceOf(ParseResult.class);

@@ -102,7 +102,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (password == null || password.isBlank()) {
             throw new IllegalArgumentException("the embedded Kafka broker needs a password for user " + USER);
         }
-        int controllerPort = freePort();
+        int controllerPort = freePortOtherThan(brokerPort);
         Path logDir = dir.toAbsolutePath();
         try {
             Files.createDirectories(logDir);
@@ -301,6 +301,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * A free port that is not {@code taken}: the broker's port may have been free a moment ago and
+     * handed out again (the kernel reuses a just-closed ephemeral port), and two listeners on one
+     * port refuse to start.
+     */
+    private static int freePortOtherThan(int taken) {
+        int port = freePort();
+        while (port == taken) {
+            port = freePort();
+        }
+        return port;
     }
 
     private static int freePort() {

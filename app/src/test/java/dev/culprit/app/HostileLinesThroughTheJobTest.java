@@ -48,7 +48,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 210,000 hostile lines (the parsers' fuzz tests take a million more, each parser on its own), written into the logs a running collector tails, as an attacker who runs
+ * Hostile lines (210,000 in {@code mvn verify}; the parsers' fuzz tests take a million more, each
+ * parser on its own), written into the logs a running collector tails, as an attacker who runs
  * code on the host would write them: real Apache, mod_evasive and PHP lines cut, spliced, salted
  * with control characters, ANSI escapes, quotes, invalid UTF-16 and noise. Through the real
  * collector, Kafka and the detection job (which runs without restarts, so any exception that
@@ -56,12 +57,17 @@ import org.junit.jupiter.api.io.TempDir;
  * file, offset and reason, every event it made is stored, and the job is still running.
  */
 @Tag("slow")
-@Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
+@Timeout(value = 20, unit = java.util.concurrent.TimeUnit.MINUTES)
 @ExtendWith(RealKafka.class)
 class HostileLinesThroughTheJobTest {
 
     private static final Path CAPTURED = Path.of("../collectors/src/test/resources/captured");
-    private static final int LINES = 210_000;
+    /**
+     * How many lines: 210,000 fit {@code mvn verify}'s time budget on 2 cores;
+     * {@code -Dculprit.fuzz.lines=1000000} runs the million of the reliability issue (its last run is
+     * in docs/RELIABILITY.md).
+     */
+    private static final int LINES = Integer.getInteger("culprit.fuzz.lines", 210_000);
     /**
      * Lines are kept below this here so that a million of them stay a few hundred MB; lines up to
      * and beyond the collector's own limit are the parsers' fuzz tests' and TailedLogSourceTest's.
@@ -72,7 +78,7 @@ class HostileLinesThroughTheJobTest {
     Path dir;
 
     @Test
-    void twoHundredThousandHostileLinesStopNothingAndEveryRefusedOneIsADeadLetterWithItsReason(KafkaCluster kafka) throws Exception {
+    void hostileLinesStopNothingAndEveryRefusedOneIsADeadLetterWithItsReason(KafkaCluster kafka) throws Exception {
         kafka.createTopics(Topics.ALL);
         Path error = Files.createFile(dir.resolve("error.txt"));
         Path mail = Files.createFile(dir.resolve("mail.txt"));
@@ -97,6 +103,7 @@ class HostileLinesThroughTheJobTest {
                 access, mutations(CAPTURED.resolve("access/combined-access.txt"), 3));
 
         Map<String, SourceCounters> counters;
+        List<DeadLetter> deadLetters;
         try (Collector collector = Collector.start(ConfigLoader.load(config), dir.resolve("collector"), kafka.access(),
                 Clock.systemUTC())) {
             long newlines = 0;
@@ -108,19 +115,19 @@ class HostileLinesThroughTheJobTest {
             Files.writeString(mail, "[02-Dec-2026 10:00:00 UTC] mail() on [/var/www/html/contact.php:6]: To: info@example.com"
                     + " -- Headers: From: webform@example.com -- Subject: " + LAST_SUBJECT + "\n", StandardOpenOption.APPEND);
             long expected = newlines + 1;
-            awaitUntil(Duration.ofMinutes(4), () -> read(collector) >= expected);
+            awaitUntil(Duration.ofMinutes(8), () -> read(collector) >= expected);
             assertThat(read(collector)).as("lines the collector read").isEqualTo(expected);
             counters = collector.counters();
-            long spooled = counters.values().stream().mapToLong(c -> c.events() + c.unparseable()).sum();
-            awaitUntil(Duration.ofMinutes(3), () -> collector.shippedRecords() >= spooled);
-            assertThat(collector.shippedRecords()).as("records shipped to Kafka").isEqualTo(spooled);
+            // read while the collector still ships: the dead letters are all there once it has shipped
+            // everything (its own shipped count misses a commit that timed out at the client yet reached
+            // the broker, which Kafka's resume offset then covers)
+            deadLetters = deadLetters(kafka, counters.values().stream().mapToLong(SourceCounters::unparseable).sum());
         }
         long refused = counters.values().stream().mapToLong(SourceCounters::unparseable).sum();
         long events = counters.values().stream().mapToLong(SourceCounters::events).sum();
         assertThat(refused).as("refused lines").isGreaterThan(LINES / 10);
         assertThat(events).as("events made").isGreaterThan(0);
 
-        List<DeadLetter> deadLetters = deadLetters(kafka, refused);
         assertThat(deadLetters).as("dead letters of the refused lines").hasSize((int) refused);
         assertThat(deadLetters).allSatisfy(d -> {
             assertThat(d.host()).isEqualTo("fuzzed");

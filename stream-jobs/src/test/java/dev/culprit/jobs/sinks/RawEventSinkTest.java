@@ -28,8 +28,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Assumptions;
-import dev.culprit.testkit.SmallFileSystem;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -116,36 +114,6 @@ class RawEventSinkTest {
 
         assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 120_000, null))
                 .hasSize(360).containsExactlyInAnyOrderElementsOf(events);
-    }
-
-    @Test
-    void aFullDiskIsWaitedOutAndEveryEventIsStoredOnceThereIsRoomAgain(@TempDir Path mountPoint) throws Exception {
-        try (SmallFileSystem disk = SmallFileSystem.mount(mountPoint, 24)) {
-            Assumptions.assumeTrue(disk != null, "cannot mount a tmpfs here; the refused writes above still cover the retry");
-            DatabaseAccess url = DataDirectory.prepare(disk.root().resolve("data"), notice -> { }).database("culprit").access();
-            // more than fits in what the new database file has spare: it must grow on a full disk
-            List<Event> events = new ArrayList<>();
-            for (int s = 0; s < 400; s++) {
-                for (int h = 0; h < 50; h++) {
-                    events.add(new CpuSample("web" + h, "proc", T0 + s * 1000L, 1, 1000, 5, 0, 5, h % 40, 0, 60, null, null, null));
-                }
-            }
-            disk.fill();
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(2);
-            env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
-                    .keyBy(EncodedEvent::host, Types.STRING)
-                    .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
-            JobClient job = env.executeAsync("raw-event-sink-disk-full-test");
-            Thread.sleep(5_000);
-            assertThat(job.getJobStatus().get()).as("waiting, not failed, while the disk is full").isEqualTo(JobStatus.RUNNING);
-            disk.free();
-
-            job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
-
-            assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 400_000, null))
-                    .hasSize(events.size()).containsExactlyInAnyOrderElementsOf(events);
-        }
     }
 
     /** The data directory's admin login, from its logins file (the sink never has it). */

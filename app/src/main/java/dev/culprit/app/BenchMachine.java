@@ -1,0 +1,68 @@
+package dev.culprit.app;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The machine a benchmark ran on, in one line, printed before its figures. */
+final class BenchMachine {
+
+    private BenchMachine() {}
+
+    static String describe() {
+        Runtime runtime = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "machine: %d cores, %s RAM, %s %s, Java %s, heap max %d MiB, load %s",
+                runtime.availableProcessors(), memTotal(), System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("java.version"), runtime.maxMemory() >> 20, load());
+    }
+
+    /** Resident memory of this process in MiB, from /proc/self/status; -1 where there is none. */
+    static long residentMiB() {
+        long kib = procField("/proc/self/status", "VmRSS:");
+        return kib < 0 ? -1 : kib >> 10;
+    }
+
+    /** The most this process has been resident, in MiB; -1 where /proc has no such line. */
+    static long peakResidentMiB() {
+        long kib = procField("/proc/self/status", "VmHWM:");
+        return kib < 0 ? -1 : kib >> 10;
+    }
+
+    /** CPU time this process has used, in seconds (all threads). */
+    static double cpuSeconds() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean hotspot) {
+            return hotspot.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
+    }
+
+    private static String memTotal() {
+        return String.format(Locale.ROOT, "%.0f GiB", procField("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);
+    }
+
+    /** A "Field:  N kB" line's N, or -1 where the file or line is missing. */
+    private static long procField(String file, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of(file))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or /proc unreadable: the figure is left out, not guessed
+        }
+        return -1;
+    }
+
+    private static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,12 +1,12 @@
 package dev.culprit.app;
 
 import dev.culprit.events.Alert;
-import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
 import dev.culprit.jobs.CulpritJob;
 import dev.culprit.jobs.replay.ArchiveSource;
 import dev.culprit.jobs.sinks.IncidentStoreSink;
 import dev.culprit.storage.DatabaseAccess;
+import dev.culprit.storage.TimeOrderedArchive;
 import dev.culprit.rules.RuleSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +30,13 @@ final class Replay {
 
     /**
      * @param dataDir whose keystore the local Flink's endpoints require ({@link LocalFlink})
+     * @param archive the events, read from its sorted runs as the job takes them
      * @param speed times faster than real time; 0 for as fast as possible
      * @param store where to keep the incidents found, or null to keep none
      * @param progress told how many events the job has taken, about twice a second
      * @return every alert the job sent, in event time order ({@link #incidents} makes incidents of them)
      */
-    static List<Alert> run(Path dataDir, List<Event> events, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
+    static List<Alert> run(Path dataDir, TimeOrderedArchive archive, RuleSet rules, double speed, DatabaseAccess store, LongConsumer progress)
             throws Exception {
         String replayId = UUID.randomUUID().toString();
         Queue<Alert> collected = new ConcurrentLinkedQueue<>();
@@ -46,7 +47,7 @@ final class Replay {
             if (store != null) {
                 sinks.add(new IncidentStoreSink(store));
             }
-            CulpritJob.replaying(ArchiveSource.of(events, speed, replayId), sinks, rules).build(env);
+            CulpritJob.replaying(ArchiveSource.of(archive, speed, replayId), sinks, rules).build(env);
             JobClient job = env.executeAsync("culprit-replay");
             // The local cluster goes away with the job, so ask the result future, not the cluster, whether it is done.
             var result = job.getJobExecutionResult();

@@ -1,17 +1,16 @@
 package dev.culprit.app;
 
 import dev.culprit.events.Alert;
-import dev.culprit.events.Event;
 import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.rules.files.RuleFileException;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DatabaseAccess;
-import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.IncidentDetail;
 import dev.culprit.storage.IncidentFilter;
 import dev.culprit.storage.IncidentId;
 import dev.culprit.storage.IncidentQueries;
+import dev.culprit.storage.TimeOrderedArchive;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,33 +97,38 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         // --diff only reads history: it opens the existing database as the read-only user
         DatabaseAccess history = diff ? DataDirectory.existing(dataDir).reader("culprit") : null;
-        List<Event> events;
-        try {
-            events = EventArchive.read(archive);
-        } catch (IllegalArgumentException e) {
-            err.println("culprit replay: " + e.getMessage());
-            return Culprit.EXIT_USAGE;
+        DataDirectory data = DataDirectory.prepare(dataDir, err::println);
+        boolean tty = System.console() != null;
+        List<Alert> alerts;
+        HistoryDiff diffWithHistory = null;
+        // The sorted runs live in the data directory: the events are as private as the history made of them.
+        try (TimeOrderedArchive events = sorted(archive, tty, err)) {
+            if (events == null) {
+                return Culprit.EXIT_USAGE;
+            }
+            if (events.count() == 0) {
+                err.println("culprit replay: " + archive + " holds no events");
+                return 0;
+            }
+            DatabaseAccess store = noStore ? null : data.database("replay").access();
+            Progress progress = new Progress(err, "replayed", events.count(), tty);
+            alerts = Replay.run(dataDir, events, rules, timesFaster, store, progress::show);
+            progress.done();
+            if (diff) {
+                diffWithHistory = HistoryDiff.of(alerts, history(history, events), events.lastTsByHost());
+            }
         }
-        if (events.isEmpty()) {
-            err.println("culprit replay: " + archive + " holds no events");
-            return 0;
-        }
-        DatabaseAccess store = noStore ? null : DataDirectory.prepare(dataDir, err::println).database("replay").access();
-        Progress progress = new Progress(err, events.size(), System.console() != null);
-        List<Alert> alerts = Replay.run(dataDir, events, rules, timesFaster, store, progress::show);
-        progress.done();
         List<Incident> incidents = Replay.incidents(alerts);
         int width = Terminal.ofStdout().width();
 
-        if (diff) {
-            HistoryDiff against = HistoryDiff.of(alerts, history(history, events), lastEventByHost(events));
+        if (diffWithHistory != null) {
             if (format.equals("json")) {
                 // a diff is one document: what a script reads is JSON and nothing else
-                out.println(IncidentJson.line(against.json()));
+                out.println(IncidentJson.line(diffWithHistory.json()));
             } else {
                 printTable(out, width, incidents);
                 out.println();
-                against.print(out, width);
+                diffWithHistory.print(out, width);
             }
         } else if (format.equals("json")) {
             Map<String, Incident> byKey = incidents.stream().collect(Collectors.toMap(Incident::id, Function.identity(), (x, y) -> x));
@@ -149,19 +153,32 @@ public final class ReplayCommand implements Callable<Integer> {
         throw new IllegalArgumentException("'" + text + "' is not a speed: write 1x, 10x, any Nx, or max");
     }
 
+    /**
+     * The archive in time order, with a progress line on a terminal while it is read; null (the
+     * reason printed) when the file is not a readable archive.
+     */
+    private TimeOrderedArchive sorted(Path file, boolean tty, PrintWriter err) {
+        Progress reading = new Progress(err, "read", -1, tty);
+        try {
+            TimeOrderedArchive events = TimeOrderedArchive.sort(file, dataDir, TimeOrderedArchive.DEFAULT_CHUNK_BYTES, reading::show);
+            reading.done();
+            return events;
+        } catch (IllegalArgumentException e) {
+            reading.done();
+            err.println("culprit replay: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** What history holds for the archive's span on the archive's hosts, each incident in full. */
-    private static List<IncidentDetail> history(DatabaseAccess history, List<Event> events) {
-        long first = events.stream().mapToLong(Event::ts).min().orElseThrow();
-        long last = events.stream().mapToLong(Event::ts).max().orElseThrow();
-        Set<String> hosts = events.stream().map(Event::host).collect(Collectors.toSet());
+    private static List<IncidentDetail> history(DatabaseAccess history, TimeOrderedArchive events) {
+        long first = events.firstTs();
+        long last = events.lastTs();
+        Set<String> hosts = events.lastTsByHost().keySet();
         IncidentQueries queries = IncidentQueries.open(history);
         return queries.details(queries
                 .list(new IncidentFilter(Instant.ofEpochMilli(first), Instant.ofEpochMilli(last), null, null, null, false, 100_000))
                 .stream().filter(s -> hosts.contains(s.host())).toList());
-    }
-
-    private static Map<String, Long> lastEventByHost(List<Event> events) {
-        return events.stream().collect(Collectors.toMap(Event::host, Event::ts, Math::max));
     }
 
     /** Kind, host and start are never cut; the culprits give way to the terminal's width, then the end and severity. */
@@ -181,15 +198,18 @@ public final class ReplayCommand implements Callable<Integer> {
         out.println(incidents.size() + " incident(s)");
     }
 
-    /** A progress line on a terminal: events handed to the job, rate, and time left. */
+    /** A progress line on a terminal: events read or handed to the job, rate, and (when the total is known) time left. */
     private static final class Progress {
         private final PrintWriter err;
+        private final String what;
         private final long total;
         private final boolean tty;
         private final long started = System.nanoTime();
 
-        Progress(PrintWriter err, long total, boolean tty) {
+        /** @param total how many events there are, or -1 while that is not known */
+        Progress(PrintWriter err, String what, long total, boolean tty) {
             this.err = err;
+            this.what = what;
             this.total = total;
             this.tty = tty;
         }
@@ -200,11 +220,16 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
             double rate = done / seconds;
+            if (total < 0) {
+                err.printf(Locale.ROOT, "\r%,d events %s  %.0f ev/s ", done, what, rate);
+                err.flush();
+                return;
+            }
             long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
             int width = 30;
             int filled = (int) (width * done / Math.max(1, total));
-            err.printf(Locale.ROOT, "\r[%s%s] %d/%d events  %.0f ev/s  ETA %ds ",
-                    "#".repeat(filled), " ".repeat(width - filled), done, total, rate, eta);
+            err.printf(Locale.ROOT, "\r[%s%s] %d/%d events %s  %.0f ev/s  ETA %ds ",
+                    "#".repeat(filled), " ".repeat(width - filled), done, total, what, rate, eta);
             err.flush();
         }
 

@@ -54,8 +54,8 @@ class CaptureReplayRoundTripTest {
         List<Event> captured = EventArchive.read(archive);
         assertThat(captured).hasSize(flood.size());
 
-        List<Incident> tenTimes = Replay.incidents(Replay.run(dir, captured, RuleSet.DEFAULT, 10, null, done -> { }));
-        List<Incident> flatOut = Replay.incidents(Replay.run(dir, captured, RuleSet.DEFAULT, 0, null, done -> { }));
+        List<Incident> tenTimes = Replay.incidents(ReplayTest.replayed(dir, archive, 10, null));
+        List<Incident> flatOut = Replay.incidents(ReplayTest.replayed(dir, archive, 0, null));
 
         assertThat(tenTimes).isEqualTo(flatOut);
         assertThat(flatOut).extracting(Incident::id).containsExactly(incidentId);

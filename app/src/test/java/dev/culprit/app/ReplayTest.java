@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.culprit.events.Alert;
-import dev.culprit.events.Event;
+
 import dev.culprit.events.Incident;
 import dev.culprit.events.IncidentKind;
 import dev.culprit.rules.RuleSet;
 import dev.culprit.storage.DataDirectory;
-import dev.culprit.storage.EventArchive;
+import dev.culprit.storage.DatabaseAccess;
+import dev.culprit.storage.TimeOrderedArchive;
 import dev.culprit.storage.IncidentStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,10 +33,10 @@ class ReplayTest {
 
     @Test
     void realTimeAndFullSpeedFindTheSameIncidents() throws Exception {
-        List<Event> mail = EventArchive.read(SCENARIOS.resolve("mail.jsonl.gz"));
+        Path mail = SCENARIOS.resolve("mail.jsonl.gz");
 
-        List<Incident> asItHappened = Replay.incidents(Replay.run(dir, mail, RuleSet.DEFAULT, 1, null, done -> { }));
-        List<Incident> flatOut = Replay.incidents(Replay.run(dir, mail, RuleSet.DEFAULT, 0, null, done -> { }));
+        List<Incident> asItHappened = Replay.incidents(replayed(dir, mail, 1, null));
+        List<Incident> flatOut = Replay.incidents(replayed(dir, mail, 0, null));
 
         assertThat(asItHappened).isNotEmpty().isEqualTo(flatOut);
         assertThat(flatOut).extracting(Incident::kind).containsOnly(IncidentKind.MAIL);
@@ -44,10 +45,10 @@ class ReplayTest {
 
     @Test
     void aTenTimesReplayOfTheAttackNamesEveryAttackerLikeAFullSpeedOne() throws Exception {
-        List<Event> dos = EventArchive.read(SCENARIOS.resolve("dos.jsonl.gz"));
+        Path dos = SCENARIOS.resolve("dos.jsonl.gz");
 
-        List<Incident> tenTimes = Replay.incidents(Replay.run(dir, dos, RuleSet.DEFAULT, 10, null, done -> { }));
-        List<Incident> flatOut = Replay.incidents(Replay.run(dir, dos, RuleSet.DEFAULT, 0, null, done -> { }));
+        List<Incident> tenTimes = Replay.incidents(replayed(dir, dos, 10, null));
+        List<Incident> flatOut = Replay.incidents(replayed(dir, dos, 0, null));
 
         assertThat(tenTimes).isEqualTo(flatOut);
         assertThat(flatOut.get(0).culprits()).extracting(c -> c.name())
@@ -56,9 +57,7 @@ class ReplayTest {
 
     @Test
     void theDdStallCapturedFromProcNamesDdAndItsDisk() throws Exception {
-        List<Event> iowait = EventArchive.read(SCENARIOS.resolve("iowait.jsonl.gz"));
-
-        List<Incident> incidents = Replay.incidents(Replay.run(dir, iowait, RuleSet.DEFAULT, 0, null, done -> { }));
+        List<Incident> incidents = Replay.incidents(replayed(dir, SCENARIOS.resolve("iowait.jsonl.gz"), 0, null));
 
         assertThat(incidents).extracting(Incident::kind).containsExactly(IncidentKind.IOWAIT);
         var processes = incidents.get(0).culprits().stream().filter(c -> c.role().equals("process")).toList();
@@ -70,9 +69,8 @@ class ReplayTest {
     @Test
     void diffShowsWhatARuleChangeWouldHaveMissed() throws Exception {
         Path dataDir = dir.resolve("data");
-        List<Event> mail = EventArchive.read(SCENARIOS.resolve("mail.jsonl.gz"));
         // History as the live pipeline recorded it, under the shipped rules.
-        Replay.run(dataDir, mail, RuleSet.DEFAULT, 0, DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access(), done -> { });
+        replayed(dataDir, SCENARIOS.resolve("mail.jsonl.gz"), 0, DataDirectory.prepare(dataDir, notice -> { }).database("culprit").access());
         Path laxRules = Files.createDirectories(dir.resolve("rules"));
         Files.writeString(laxRules.resolve("mail.yaml"), """
                 kind: mail
@@ -112,7 +110,7 @@ class ReplayTest {
     void unchangedRulesMakeNoDifferenceAlsoWhereHistoryStillHoldsTheIncidentOpen() throws Exception {
         Path dataDir = dir.resolve("data");
         Path mailArchive = SCENARIOS.resolve("mail.jsonl.gz");
-        List<Alert> live = Replay.run(dataDir, EventArchive.read(mailArchive), RuleSet.DEFAULT, 0, null, done -> { });
+        List<Alert> live = replayed(dataDir, mailArchive, 0, null);
         new IncidentStore(DataDirectory.prepare(dataDir, notice -> { }).database("culprit"))
                 .save(live.stream().filter(a -> a.state() != Alert.State.RESOLVED).toList());
 
@@ -156,5 +154,12 @@ class ReplayTest {
         List<String> names = new java.util.ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** The archive through the replay job with the shipped rules, as {@code culprit replay} runs it. */
+    static List<Alert> replayed(Path dataDir, Path archive, double speed, DatabaseAccess store) throws Exception {
+        try (TimeOrderedArchive events = TimeOrderedArchive.sort(archive, dataDir, TimeOrderedArchive.DEFAULT_CHUNK_BYTES, read -> { })) {
+            return Replay.run(dataDir, events, RuleSet.DEFAULT, speed, store, done -> { });
+        }
     }
 }

@@ -72,10 +72,14 @@ public final class EventArchive {
         }
 
         public void write(Event event) {
+            write(dev.culprit.events.EncodedEvent.of(event));
+        }
+
+        /** An event already encoded (as a collector sent it): its bytes go in as they are. */
+        public void write(dev.culprit.events.EncodedEvent event) {
             try {
-                // The event's own encoding, written once into its line: no tree in between.
-                out.write("{\"topic\":" + JSON.writeValueAsString(Topics.of(event)) + ",\"event\":");
-                out.write(EventCodec.encodeToString(event));
+                out.write("{\"topic\":" + JSON.writeValueAsString(event.topic()) + ",\"event\":");
+                out.write(event.json());
                 out.write("}\n");
                 written++;
             } catch (IOException e) {
@@ -99,6 +103,23 @@ public final class EventArchive {
 
     /** Reads a whole archive; a file that is not one is an {@link UnusableArchive} naming the file (and line). */
     public static List<Event> read(Path file) {
+        try (Reader reader = open(file)) {
+            return reader.rest();
+        }
+    }
+
+    /** Reads a whole archive from a stream (closed when done); {@code file} names it in errors. */
+    public static List<Event> read(java.io.InputStream gzipped, String file) {
+        try (Reader reader = new Reader(gzipped, file)) {
+            return reader.rest();
+        }
+    }
+
+    /**
+     * Opens an archive to read one event at a time, so that what is held is one line however
+     * long the archive; a file that is not one is an {@link UnusableArchive} naming the file (and line).
+     */
+    public static Reader open(Path file) {
         if (Files.isDirectory(file)) {
             throw new UnusableArchive(file + ": is a directory; " + EXPECTED, null);
         }
@@ -106,51 +127,99 @@ public final class EventArchive {
             if (Files.size(file) == 0) {
                 throw new UnusableArchive(file + ": empty; " + EXPECTED, null);
             }
-            return read(Files.newInputStream(file), file.toString());
+            return new Reader(Files.newInputStream(file), file.toString());
         } catch (IOException e) {
             throw new UnusableArchive(file + ": cannot read: " + reason(e), e);
         }
     }
 
-    /** Reads a whole archive from a stream (closed when done); {@code file} names it in errors. */
-    public static List<Event> read(java.io.InputStream gzipped, String file) {
-        List<Event> events = new ArrayList<>();
-        int lineNo = 0;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(gzipped(gzipped, file), StandardCharsets.UTF_8))) {
-            String header = in.readLine();
-            lineNo = 1;
+    /** An archive's events in file order, read as they are asked for. */
+    public static final class Reader implements AutoCloseable {
+        private final BufferedReader in;
+        private final String file;
+        private int lineNo;
+
+        private Reader(java.io.InputStream gzipped, String file) {
+            this.file = file;
+            this.in = new BufferedReader(new InputStreamReader(gzipped(gzipped, file), StandardCharsets.UTF_8));
+            String header = line();
             if (header == null || !FORMAT.equals(headerField(header, "format"))) {
+                close();
                 throw new UnusableArchive(file + ":1: no culprit-archive header; " + EXPECTED, null);
             }
             if (!String.valueOf(VERSION).equals(headerField(header, "version"))) {
+                close();
                 throw new UnusableArchive(file + ":1: archive version " + headerField(header, "version")
                         + " is not one this Culprit reads (" + VERSION + ")", null);
             }
-            String line;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                events.add(event(line, file, lineNo));
-            }
-        } catch (java.io.EOFException e) {
-            throw new UnusableArchive(file + ": cut short" + (lineNo == 0 ? "" : " after line " + lineNo)
-                    + " (its gzip data ends early: was the file copied whole?)", e);
-        } catch (java.util.zip.ZipException e) {
-            throw new UnusableArchive(file + ": corrupt gzip data after line " + lineNo + " (" + e.getMessage() + ")", e);
-        } catch (IOException e) {
-            throw new UnusableArchive(file + ": cannot read: " + reason(e), e);
         }
-        return events;
+
+        /** The next event, or null at the end of the archive. */
+        public Event next() {
+            String line = line();
+            return line == null ? null : event(line, file, lineNo);
+        }
+
+        /** The line the last event came from, for messages about it. */
+        public int lineNumber() {
+            return lineNo;
+        }
+
+        private List<Event> rest() {
+            List<Event> events = new ArrayList<>();
+            for (Event e = next(); e != null; e = next()) {
+                events.add(e);
+            }
+            return events;
+        }
+
+        private String line() {
+            try {
+                String line = in.readLine();
+                if (line != null) {
+                    lineNo++;
+                }
+                return line;
+            } catch (java.io.EOFException e) {
+                throw new UnusableArchive(file + ": cut short" + (lineNo == 0 ? "" : " after line " + lineNo)
+                        + " (its gzip data ends early: was the file copied whole?)", e);
+            } catch (java.util.zip.ZipException e) {
+                throw new UnusableArchive(file + ": corrupt gzip data after line " + lineNo + " (" + e.getMessage() + ")", e);
+            } catch (IOException e) {
+                throw new UnusableArchive(file + ": cannot read: " + reason(e), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // nothing was written: a failing close of a read loses nothing
+            }
+        }
     }
 
-    private static java.io.InputStream gzipped(java.io.InputStream in, String file) throws IOException {
+    private static java.io.InputStream gzipped(java.io.InputStream in, String file) {
         try {
-            return new GZIPInputStream(in);
+            return new GZIPInputStream(in, 1 << 16);
         } catch (java.util.zip.ZipException e) {
-            in.close();
+            closeQuietly(in);
             throw new UnusableArchive(file + ": not gzip-compressed; " + EXPECTED, e);
         } catch (java.io.EOFException e) {
-            in.close();
+            closeQuietly(in);
             throw new UnusableArchive(file + ": cut short inside its gzip header; " + EXPECTED, e);
+        } catch (IOException e) {
+            closeQuietly(in);
+            throw new UnusableArchive(file + ": cannot read: " + reason(e), e);
+        }
+    }
+
+    private static void closeQuietly(java.io.InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // already failing with the reason that matters
         }
     }
 

@@ -62,8 +62,9 @@ public final class CulpritJob {
 
     /** The job on captured events ({@code culprit replay}): nothing is kept but what {@code alertSinks} keep. */
     public static CulpritJob replaying(Source<Event, ?, ?> archive, List<Sink<Alert>> alertSinks, RuleSet rules) {
+        // one reader: an archive's events reach the job in the order the source holds them
         return new CulpritJob(env -> new HostEvents(env.fromSource(archive, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
-                .uid("host-events"), null), alertSinks, null, rules, null);
+                .setParallelism(1).uid("host-events"), null), alertSinks, null, rules, null);
     }
 
     private CulpritJob(Function<StreamExecutionEnvironment, HostEvents> hostEvents, List<Sink<Alert>> alertSinks,

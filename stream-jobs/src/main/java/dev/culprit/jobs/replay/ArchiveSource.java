@@ -1,21 +1,25 @@
 package dev.culprit.jobs.replay;
 
+import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.Event;
-import dev.culprit.events.EventCodec;
 import dev.culprit.jobs.serde.JsonTypeInfo;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
+import dev.culprit.storage.TimeOrderedArchive;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
 /**
  * Captured events as a bounded Flink source, in event-time order, at the speed asked for. The
  * job sees them exactly as it sees Kafka: the same detectors, the events' own timestamps. Pace
  * changes only when results arrive, never what they are.
+ *
+ * <p>The events are read from the archive's sorted runs as the job asks for them: what the
+ * source holds is one event per run, however long the archive. The source must run with
+ * parallelism 1 ({@link dev.culprit.jobs.CulpritJob#replaying} sets it), so that its one split
+ * asks for the events in order.
  */
 public final class ArchiveSource {
 
@@ -28,22 +32,10 @@ public final class ArchiveSource {
      * @param speed how many times faster than they happened; 0 means as fast as the job takes them
      * @param replayId names this replay's progress counter
      */
-    public static DataGeneratorSource<Event> of(List<Event> events, double speed, String replayId) {
-        List<Event> ordered = new ArrayList<>(events);
-        ordered.sort(Comparator.comparingLong(Event::ts));
-        // Records are not Serializable; their JSON and class names are, and the source is shipped to the job.
-        ArrayList<String> typeList = ordered.stream().map(e -> e.getClass().getName())
-                .collect(Collectors.toCollection(ArrayList::new));
-        ArrayList<String> jsonList = ordered.stream().map(EventCodec::encodeToString)
-                .collect(Collectors.toCollection(ArrayList::new));
+    public static DataGeneratorSource<Event> of(TimeOrderedArchive archive, double speed, String replayId) {
         PROGRESS.put(replayId, new AtomicLong());
-        return new DataGeneratorSource<>(index -> {
-            int i = index.intValue();
-            PROGRESS.computeIfAbsent(replayId, id -> new AtomicLong()).incrementAndGet();
-            @SuppressWarnings("unchecked")
-            Class<? extends Event> type = (Class<? extends Event>) Class.forName(typeList.get(i));
-            return EventCodec.decode(jsonList.get(i), type);
-        }, ordered.size(), pace(ordered, speed), JsonTypeInfo.of(Event.class));
+        return new DataGeneratorSource<>(new SortedRunsReader(archive.runs(), replayId), archive.count(),
+                pace(archive, speed), JsonTypeInfo.of(Event.class));
     }
 
     public static long progress(String replayId) {
@@ -51,14 +43,64 @@ public final class ArchiveSource {
         return counter == null ? 0 : counter.get();
     }
 
-    private static RateLimiterStrategy<?> pace(List<Event> ordered, double speed) {
-        if (speed <= 0 || ordered.size() < 2) {
+    private static RateLimiterStrategy<?> pace(TimeOrderedArchive archive, double speed) {
+        if (speed <= 0 || archive.count() < 2) {
             return RateLimiterStrategy.noOp();
         }
-        double spanSeconds = (ordered.get(ordered.size() - 1).ts() - ordered.get(0).ts()) / 1000.0;
+        double spanSeconds = (archive.lastTs() - archive.firstTs()) / 1000.0;
         if (spanSeconds <= 0) {
             return RateLimiterStrategy.noOp();
         }
-        return RateLimiterStrategy.perSecond(ordered.size() / (spanSeconds / speed));
+        return RateLimiterStrategy.perSecond(archive.count() / (spanSeconds / speed));
+    }
+
+    /**
+     * The n-th event of the merged runs for index n. Indexes come in order from the one split; a
+     * restarted split (after a failover) may ask from an earlier index, and then the merge starts over.
+     */
+    private static final class SortedRunsReader implements GeneratorFunction<Long, Event> {
+        private final TimeOrderedArchive.Runs runs;
+        private final String replayId;
+        private transient TimeOrderedArchive.Merged merged;
+        private transient long position;
+        private transient AtomicLong progress;
+
+        SortedRunsReader(TimeOrderedArchive.Runs runs, String replayId) {
+            this.runs = runs;
+            this.replayId = replayId;
+        }
+
+        @Override
+        public void open(SourceReaderContext context) {
+            merged = runs.open();
+            position = 0;
+            progress = PROGRESS.computeIfAbsent(replayId, id -> new AtomicLong());
+        }
+
+        @Override
+        public Event map(Long index) {
+            if (index < position) {
+                merged.close();
+                merged = runs.open();
+                position = 0;
+            }
+            EncodedEvent next = merged.next();
+            for (; position < index; position++) {
+                next = merged.next();
+            }
+            position++;
+            progress.set(position);
+            if (next == null) {
+                throw new IllegalStateException("replay: the sorted runs in " + runs.dir() + " end before event " + index);
+            }
+            return next.decode();
+        }
+
+        @Override
+        public void close() {
+            if (merged != null) {
+                merged.close();
+            }
+        }
     }
 }

@@ -113,7 +113,7 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             lateEvents.inc();
             judge(event, detector, out);
             if (detector.wantsTicks(memory.value())) {
-                ticks.put(event.ts() + TICK_MS, true);
+                ticks.put(nextTick(event.ts()), true);
             }
         } else {
             List<Event> atTs = pending.get(event.ts());
@@ -153,7 +153,7 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             // wall clock's (a host that has shipped its backlog, or a replay, has nothing more to say about
             // the past). Its incident is checked at every step on the way, as if the time had passed.
             if (ticks.isEmpty()) {
-                ticks.put(host.released() + TICK_MS, true);
+                ticks.put(nextTick(host.released()), true);
             }
             release(Math.max(host.newest() + silentFor, timestamp), ctx.getCurrentKey(), detector, out);
         }
@@ -167,6 +167,14 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             long now = timers.currentProcessingTime();
             timers.registerProcessingTimeTimer((now / TICK_MS + 1) * TICK_MS);
         }
+    }
+
+    /**
+     * The host's next check after {@code ts}, on a {@value #TICK_MS} ms grid: every event of an
+     * open incident asks for one, and on the grid they are one check, not a chain of checks each.
+     */
+    private static long nextTick(long ts) {
+        return Math.floorDiv(ts, TICK_MS) * TICK_MS + TICK_MS;
     }
 
     private static long judgeableTo(HostClock host, long wall) {
@@ -210,9 +218,10 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
                 memory.update(next.state());
                 next.alerts().forEach(out::collect);
                 if (detector.wantsTicks(next.state())) {
-                    ticks.put(ts + TICK_MS, true);
-                    if (ts + TICK_MS <= upTo) {
-                        due.add(ts + TICK_MS);
+                    long tick = nextTick(ts);
+                    ticks.put(tick, true);
+                    if (tick <= upTo) {
+                        due.add(tick);
                     }
                 }
             }

@@ -30,6 +30,15 @@ final class BenchMachine {
         return kib < 0 ? -1 : kib >> 10;
     }
 
+    /** Starts {@link #peakResidentMiB} over from what is resident now (Linux: clear_refs 5). */
+    static void resetPeakResident() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // the peak then covers the whole process's life, which the figure's reader is told
+        }
+    }
+
     /** CPU time this process has used, in seconds (all threads). */
     static double cpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();

@@ -50,7 +50,7 @@ public final class RawEventStore {
             db.inTransaction(c -> {
                 try (PreparedStatement merge = c.prepareStatement(
                         "MERGE INTO raw_events (digest, occurrence, host, topic, ts, payload) "
-                                + "KEY (digest, occurrence) VALUES (?, ?, ?, ?, ?, ?)")) {
+                                + "KEY (ts, digest, occurrence) VALUES (?, ?, ?, ?, ?, ?)")) {
                     Map<String, Integer> seen = new HashMap<>();
                     for (EncodedEvent e : events) {
                         String digest = digest(e.topic(), e.value());

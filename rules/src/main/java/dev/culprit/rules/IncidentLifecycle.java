@@ -106,10 +106,13 @@ public record IncidentLifecycle(Long breachSince, Long clearSince, Incident open
             return new Step(new IncidentLifecycle(since, clear, null, lastAlertTs, heardAt), Optional.empty());
         }
         if (breached) {
-            Incident current = draft.draw(open.start(), null, null);
-            if (changed(open, current) && now - lastAlertTs >= timing.minUpdateMs()) {
-                return new Step(new IncidentLifecycle(since, null, current, now, heardAt),
-                        Optional.of(new Alert(host, source, now, Schema.VERSION, Alert.State.UPDATE, current)));
+            // drawn only when an update may go out: drawing ranks every culprit, and this runs at every event
+            if (now - lastAlertTs >= timing.minUpdateMs()) {
+                Incident current = draft.draw(open.start(), null, null);
+                if (changed(open, current)) {
+                    return new Step(new IncidentLifecycle(since, null, current, now, heardAt),
+                            Optional.of(new Alert(host, source, now, Schema.VERSION, Alert.State.UPDATE, current)));
+                }
             }
             return new Step(new IncidentLifecycle(since, null, open, lastAlertTs, heardAt), Optional.empty());
         }

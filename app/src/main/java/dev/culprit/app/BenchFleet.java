@@ -36,16 +36,6 @@ final class BenchFleet {
         this.roundMs = round.get(round.size() - 1).ts() - round.get(0).ts() + GAP_MS;
     }
 
-    /** Incidents each host has per round. */
-    int incidentsPerRound() {
-        return DemoScenarios.NAMES.size();
-    }
-
-    /** Fleet time one round of {@link #eventsPerRound} events takes. */
-    long roundMs() {
-        return roundMs;
-    }
-
     long eventsPerRound() {
         return (long) round.size() * hosts;
     }

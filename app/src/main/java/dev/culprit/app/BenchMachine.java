@@ -39,6 +39,44 @@ final class BenchMachine {
         }
     }
 
+    /**
+     * The most heap that stayed in use after a collection while it ran: what the program holds,
+     * not the garbage a collector has not yet cleared (a peak of heap in use mostly measures that).
+     */
+    static final class LiveHeap implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService poller =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "culprit-bench-live-heap");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private final java.util.concurrent.atomic.AtomicLong maxBytes = new java.util.concurrent.atomic.AtomicLong();
+
+        LiveHeap() {
+            poller.scheduleAtFixedRate(this::poll, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        private void poll() {
+            long afterGc = 0;
+            for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                    afterGc += pool.getCollectionUsage().getUsed();
+                }
+            }
+            maxBytes.accumulateAndGet(afterGc, Math::max);
+        }
+
+        long maxMiB() {
+            poll();
+            return maxBytes.get() >> 20;
+        }
+
+        @Override
+        public void close() {
+            poller.shutdownNow();
+        }
+    }
+
     /** CPU time this process has used, in seconds (all threads). */
     static double cpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();

@@ -7,9 +7,6 @@ import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.EventArchive;
 import dev.culprit.storage.TimeOrderedArchive;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -62,15 +59,15 @@ final class ReplayBench implements Callable<Integer> {
                 try (EventArchive.Writer writer = new EventArchive.Writer(file)) {
                     fleet.events(events, 1_796_000_000_000L, writer::write);
                 }
-                out.printf(Locale.ROOT, "archive: %,d events of %,d hosts (%,d expected incidents), %,d MiB gzip'd, made in %.1f s%n",
-                        events, hosts, events / fleet.eventsPerRound() * hosts * fleet.incidentsPerRound(),
-                        Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
+                out.printf(Locale.ROOT, "archive: %,d events of %,d hosts (%.1f rounds of the shipped incidents), %,d MiB gzip'd, made in %.1f s%n",
+                        events, hosts, events / (double) fleet.eventsPerRound(), Files.size(file) >> 20, (System.nanoTime() - t0) / 1e9);
                 out.flush();
             }
             Path dataDir = scratch.resolve("data");
             DataDirectory data = DataDirectory.prepare(dataDir, notice -> { });
             System.gc();
-            resetPeaks();
+            BenchMachine.resetPeakResident();
+            BenchMachine.LiveHeap liveHeap = new BenchMachine.LiveHeap();
             double cpu0 = BenchMachine.cpuSeconds();
             long t0 = System.nanoTime();
             List<Alert> alerts;
@@ -83,11 +80,13 @@ final class ReplayBench implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = BenchMachine.cpuSeconds() - cpu0;
+            long liveMiB = liveHeap.maxMiB();
+            liveHeap.close();
             List<Incident> incidents = Replay.incidents(alerts);
-            out.printf(Locale.ROOT, "replay: %,d events in %.1f s (read and sort %.1f s): %,.0f events/s; %,d incidents in %,d alerts%n",
-                    count, seconds, sortSeconds, count / seconds, incidents.size(), alerts.size());
-            out.printf(Locale.ROOT, "memory: heap peak %,d MiB of %,d MiB, RSS peak %,d MiB; CPU %.1f s (%.2f cores)%n",
-                    heapPeakMiB(), Runtime.getRuntime().maxMemory() >> 20, BenchMachine.peakResidentMiB(), cpu, cpu / seconds);
+            out.printf(Locale.ROOT, "replay: %,d events in %.1f s (read and sort %.1f s): %,.0f events/s; %,d incidents (%s) in %,d alerts%n",
+                    count, seconds, sortSeconds, count / seconds, incidents.size(), byKind(incidents), alerts.size());
+            out.printf(Locale.ROOT, "memory: heap held after collections at most %,d MiB of %,d MiB, RSS peak %,d MiB; CPU %.1f s (%.2f cores)%n",
+                    liveMiB, Runtime.getRuntime().maxMemory() >> 20, BenchMachine.peakResidentMiB(), cpu, cpu / seconds);
             out.flush();
             return incidents.isEmpty() ? Culprit.EXIT_RUNTIME : 0;
         } finally {
@@ -97,14 +96,9 @@ final class ReplayBench implements Callable<Integer> {
         }
     }
 
-    private static void resetPeaks() {
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-        BenchMachine.resetPeakResident();
-    }
-
-    /** The most heap in use at once since {@link #resetPeaks}, summed over the heap's pools (an upper bound). */
-    private static long heapPeakMiB() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
+    private static String byKind(List<Incident> incidents) {
+        return incidents.stream().collect(java.util.stream.Collectors.groupingBy(i -> IncidentJson.name(i.kind()),
+                java.util.TreeMap::new, java.util.stream.Collectors.counting())).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
     }
 }

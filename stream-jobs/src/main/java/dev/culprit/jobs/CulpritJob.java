@@ -47,6 +47,7 @@ public final class CulpritJob {
     private final Sink<DeadLetter> deadLetterSink;
     private final RuleSet rules;
     private final Source<RuleSet, ?, ?> ruleUpdates;
+    private final DetectorFunction.Input input;
 
     /**
      * The job on Kafka.
@@ -57,23 +58,25 @@ public final class CulpritJob {
      */
     public CulpritJob(Source<ReceivedEvent, ?, ?> source, List<Sink<Alert>> alertSinks, Sink<DeadLetter> deadLetterSink,
                       RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates, Sink<EncodedEvent> rawEventSink) {
-        this(env -> received(env, source, rawEventSink), alertSinks, deadLetterSink, rules, ruleUpdates);
+        this(env -> received(env, source, rawEventSink), alertSinks, deadLetterSink, rules, ruleUpdates, DetectorFunction.Input.LIVE);
     }
 
     /** The job on captured events ({@code culprit replay}): nothing is kept but what {@code alertSinks} keep. */
     public static CulpritJob replaying(Source<Event, ?, ?> archive, List<Sink<Alert>> alertSinks, RuleSet rules) {
         // one reader: an archive's events reach the job in the order the source holds them
         return new CulpritJob(env -> new HostEvents(env.fromSource(archive, watermarks(), "host-events", JsonTypeInfo.of(Event.class))
-                .setParallelism(1).uid("host-events"), null), alertSinks, null, rules, null);
+                .setParallelism(1).uid("host-events"), null), alertSinks, null, rules, null, DetectorFunction.Input.ARCHIVE);
     }
 
     private CulpritJob(Function<StreamExecutionEnvironment, HostEvents> hostEvents, List<Sink<Alert>> alertSinks,
-                       Sink<DeadLetter> deadLetterSink, RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates) {
+                       Sink<DeadLetter> deadLetterSink, RuleSet rules, Source<RuleSet, ?, ?> ruleUpdates,
+                       DetectorFunction.Input input) {
         this.hostEvents = hostEvents;
         this.alertSinks = List.copyOf(alertSinks);
         this.deadLetterSink = deadLetterSink;
         this.rules = rules;
         this.ruleUpdates = ruleUpdates;
+        this.input = input;
     }
 
     /**
@@ -141,7 +144,7 @@ public final class CulpritJob {
                 .name("io-samples")
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
-                .process(new DetectorFunction<>(rules, r -> new IoWaitDetector(r.iowait())), JsonTypeInfo.of(Alert.class))
+                .process(new DetectorFunction<>(rules, r -> new IoWaitDetector(r.iowait()), input), JsonTypeInfo.of(Alert.class))
                 .name("iowait-detector").uid("iowait-detector");
 
         DataStream<Alert> dosAlerts = events
@@ -149,7 +152,7 @@ public final class CulpritJob {
                 .name("web-server-events")
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
-                .process(new DetectorFunction<>(rules, r -> new DosDetector(r.dos())), JsonTypeInfo.of(Alert.class))
+                .process(new DetectorFunction<>(rules, r -> new DosDetector(r.dos()), input), JsonTypeInfo.of(Alert.class))
                 .name("dos-detector").uid("dos-detector");
 
         DataStream<Alert> mailAlerts = events
@@ -157,7 +160,7 @@ public final class CulpritJob {
                 .name("mail-events")
                 .keyBy(Event::host, Types.STRING)
                 .connect(rulesInForce)
-                .process(new DetectorFunction<>(rules, r -> new MailAbuseDetector(r.mail())), JsonTypeInfo.of(Alert.class))
+                .process(new DetectorFunction<>(rules, r -> new MailAbuseDetector(r.mail()), input), JsonTypeInfo.of(Alert.class))
                 .name("mail-detector").uid("mail-detector");
 
         DataStream<Alert> alerts = ioWaitAlerts.union(dosAlerts, mailAlerts)

@@ -40,7 +40,10 @@ import org.slf4j.LoggerFactory;
  * host that goes quiet still sees its incident resolve. When the host sends nothing at all, its
  * time stands still; then, after {@link #SILENT_HOST_MS} of wall-clock time, its time is taken to run
  * on at the wall clock's pace from where it stopped, and never behind the wall clock: a collector
- * that died must not leave its host's incident open, nor a host that has shipped its backlog. The job's watermark matters only at the end of a bounded input (a replay):
+ * that died must not leave its host's incident open, nor a host that has shipped its backlog. That
+ * holds for {@link Input#LIVE} input only: in a replay ({@link Input#ARCHIVE}) one host's stream
+ * may be quiet for a long wall-clock time while other hosts' events go through, and its time must
+ * not jump to today. The job's watermark matters only at the end of a bounded input (a replay):
  * there every host's waiting events are judged and its open incidents run on to their end.
  */
 public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<String, Event, RuleSet, Alert> {
@@ -68,8 +71,20 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
     /** At the end of a bounded input, an open incident is run on at most this long past the host's last event. */
     private static final long END_OF_INPUT_HORIZON_MS = 24 * 3_600_000L;
 
+    /** Where the events come from, which decides whether the wall clock may move a host's time. */
+    public enum Input {
+        /** Collectors sending now: a host that falls silent has its time run on with the wall clock. */
+        LIVE,
+        /**
+         * An archive (a replay): only the archive's own times count, and its end ends every host's
+         * time. The wall clock says how fast the replay goes, never what it finds.
+         */
+        ARCHIVE
+    }
+
     private final RuleSet initialRules;
     private final DetectorFactory<S> factory;
+    private final Input input;
     private transient MapState<Long, List<Event>> pending;
     private transient ValueState<S> memory;
     private transient ValueState<HostClock> clock;
@@ -78,9 +93,10 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
     /** When (wall clock) this task first did anything: a restored host's silence counts from here. */
     private transient long startedAtMs;
 
-    public DetectorFunction(RuleSet initialRules, DetectorFactory<S> factory) {
+    public DetectorFunction(RuleSet initialRules, DetectorFactory<S> factory, Input input) {
         this.initialRules = initialRules;
         this.factory = factory;
+        this.input = input;
     }
 
     @Override
@@ -147,8 +163,8 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
         S current = memory.value();
         // this task's own downtime (a restore) is not the host's silence
         long silentFor = timestamp - Math.max(host.heardAt(), startedAt(timestamp));
-        if (current != null && detector.wantsTicks(current) && host.heardAt() != Long.MIN_VALUE && silentFor >= SILENT_HOST_MS
-                && pending.isEmpty()) {
+        if (input == Input.LIVE && current != null && detector.wantsTicks(current) && host.heardAt() != Long.MIN_VALUE
+                && silentFor >= SILENT_HOST_MS && pending.isEmpty()) {
             // The host sent nothing for a while: its time runs on with the wall clock, and is at least the
             // wall clock's (a host that has shipped its backlog, or a replay, has nothing more to say about
             // the past). Its incident is checked at every step on the way, as if the time had passed.

@@ -38,7 +38,7 @@ class DetectorFunctionHarnessTest {
     private static KeyedBroadcastOperatorTestHarness<String, Event, RuleSet, Alert> harness() throws Exception {
         return new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new DetectorFunction<>(RuleSet.DEFAULT.withIowait(RULE),
-                        rules -> new IoWaitDetector(rules.iowait())), List.of(DetectorFunction.RULES)),
+                        rules -> new IoWaitDetector(rules.iowait()), DetectorFunction.Input.LIVE), List.of(DetectorFunction.RULES)),
                 Event::host, Types.STRING, 1, 1, 0);
     }
 

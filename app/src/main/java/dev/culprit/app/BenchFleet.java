@@ -13,14 +13,18 @@ import java.util.function.Consumer;
 
 /**
  * A fleet for the benchmarks: every host has the shipped real incidents (an I/O stall, a DoS,
- * a mail flood, with the quiet samples around them) again and again, a minute apart, so that
+ * a mail flood, with the quiet samples around them) again and again, 30 minutes apart, so that
  * each host's events and incidents are what a collector on a real host sends. Events come out
  * in time order, a few at a time: a fleet of any length is made in constant memory.
  */
 final class BenchFleet {
 
-    /** Quiet time between one round of incidents and the next, longer than any rule's cool-down. */
-    private static final long GAP_MS = 60_000;
+    /**
+     * Quiet time between one round of incidents and the next: longer than a mail flood stays open
+     * under the shipped rules (its 10 min window, then a 10 min cool-down), so that every round is
+     * incidents of its own.
+     */
+    private static final long GAP_MS = 30 * 60_000;
 
     private static final ObjectMapper JSON = EventCodec.mapper();
 

@@ -2,7 +2,6 @@ package dev.culprit.collectors.evasive;
 
 import com.google.common.net.InetAddresses;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Client addresses as Apache and mod_evasive print them: IPv4 or IPv6 literals, never names.
@@ -13,7 +12,6 @@ final class IpLiteral {
 
     /** The longest an address with a zone can honestly be: 45 characters of IPv6 and a short interface name. */
     private static final int MAX_LENGTH = 64;
-    private static final Pattern PORT = Pattern.compile(":\\d{1,5}");
 
     private IpLiteral() {}
 
@@ -44,6 +42,19 @@ final class IpLiteral {
             address = client.substring(0, colon);
             port = client.substring(colon);
         }
-        return isAddress(address) && PORT.matcher(port).matches() ? Optional.of(address) : Optional.empty();
+        return isPort(port) && isAddress(address) ? Optional.of(address) : Optional.empty();
+    }
+
+    /** {@code :} and one to five ASCII digits. */
+    private static boolean isPort(String s) {
+        if (s.length() < 2 || s.length() > 6 || s.charAt(0) != ':') {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,5 +1,7 @@
 package dev.culprit.collectors.proc;
 
+import java.util.Arrays;
+
 /**
  * The fields of {@code /proc/PID/stat} that say what a process is doing with the disk.
  *
@@ -24,32 +26,82 @@ public record ProcStat(
         if (open < 1 || close < open) {
             throw new IllegalArgumentException("/proc/PID/stat: no '(comm)' in: " + abbreviate(text));
         }
-        String[] rest = text.substring(close + 1).trim().split("\\s+");
-        // rest[0] is field 3; field n is rest[n - 3]
-        if (rest.length < 20 || rest[0].length() != 1) {
+        // Field n (from 3) spans rest[2(n-3)] to rest[2(n-3)+1]. Found by hand, not with a regex
+        // split: the collector parses a thousand of these a second.
+        int[] rest = fieldsAfter(text, close + 1);
+        int fields = rest.length / 2;
+        if (fields < 20 || rest[1] - rest[0] != 1) {
             throw new IllegalArgumentException("/proc/PID/stat: expected state and at least 22 fields after comm: "
                     + abbreviate(text));
         }
+        String pid = text.substring(0, open).trim();
         return new ProcStat(
-                (int) number(text.substring(0, open).trim(), 1),
+                (int) number(pid, 0, pid.length(), 1),
                 text.substring(open + 1, close),
-                rest[0].charAt(0),
-                (int) number(rest[1], 4),
-                number(rest[11 - 3], 11), number(rest[13 - 3], 13),
-                number(rest[16 - 3], 16), number(rest[17 - 3], 17),
-                number(rest[22 - 3], 22),
-                rest.length > 42 - 3 ? number(rest[42 - 3], 42) : 0);
+                text.charAt(rest[0]),
+                (int) number(text, rest, 4),
+                number(text, rest, 11), number(text, rest, 13),
+                number(text, rest, 16), number(text, rest, 17),
+                number(text, rest, 22),
+                fields > 42 - 3 ? number(text, rest, 42) : 0);
     }
 
-    private static long number(String field, int index) {
+    /**
+     * Start and end of each field after {@code from}, as {@code text.substring(from).trim().split("\\s+")}
+     * would cut them: runs of anything but regex {@code \s} ({@code [ \t\n\x0B\f\r]}), with
+     * characters up to U+0020 trimmed off both ends first. Nothing after {@code from} but those is
+     * one empty field, as split gives.
+     */
+    private static int[] fieldsAfter(String text, int from) {
+        char[] chars = text.toCharArray(); // indexing an array beats String.charAt in the client compiler the collector runs on
+        int start = from;
+        int end = chars.length;
+        while (start < end && chars[start] <= ' ') {
+            start++;
+        }
+        while (end > start && chars[end - 1] <= ' ') {
+            end--;
+        }
+        int[] bounds = new int[2 * 52];
+        int count = 0;
+        int i = start;
+        do {
+            int fieldStart = i;
+            while (i < end && !isRegexSpace(chars[i])) {
+                i++;
+            }
+            if (count == bounds.length) {
+                bounds = Arrays.copyOf(bounds, bounds.length * 2);
+            }
+            bounds[count++] = fieldStart;
+            bounds[count++] = i;
+            while (i < end && isRegexSpace(chars[i])) {
+                i++;
+            }
+        } while (i < end);
+        return Arrays.copyOf(bounds, count);
+    }
+
+    private static boolean isRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    private static long number(String text, int[] rest, int index) {
+        int at = 2 * (index - 3);
+        return number(text, rest[at], rest[at + 1], index);
+    }
+
+    /** {@code text[begin, end)} as a count; field {@code index} names it in the error. */
+    private static long number(String text, int begin, int end, int index) {
         try {
-            long value = Long.parseLong(field);
+            long value = Long.parseLong(text, begin, end, 10);
             if (value < 0 || (index <= 4 && value > Integer.MAX_VALUE)) {
                 throw new NumberFormatException();
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("/proc/PID/stat: field " + index + " is not a count: " + abbreviate(field));
+            throw new IllegalArgumentException("/proc/PID/stat: field " + index + " is not a count: "
+                    + abbreviate(text.substring(begin, end)));
         }
     }
 

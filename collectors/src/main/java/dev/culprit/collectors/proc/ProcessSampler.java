@@ -53,6 +53,7 @@ public final class ProcessSampler {
     private final Clock clock;
     private final int top;
 
+    private final ProcFileBuffer files = new ProcFileBuffer();
     private ProcessTable previous;
     private long unparseableProcesses;
     private long ratesAboveDiskBound;
@@ -184,17 +185,17 @@ public final class ProcessSampler {
 
     private Optional<ProcessReading> readProcess(Path pidDir) {
         try {
-            ProcStat stat = ProcStat.parse(text(pidDir.resolve("stat")));
+            ProcStat stat = ProcStat.parse(files.read(pidDir.resolve("stat")));
             if (!pidDir.getFileName().toString().equals(Integer.toString(stat.pid()))) {
                 throw new IllegalArgumentException("stat names pid " + stat.pid());
             }
-            ProcIo io = ProcIo.parse(text(pidDir.resolve("io")));
+            ProcIo io = ProcIo.parse(files.read(pidDir.resolve("io")));
             ProcessReading known = previous == null ? null : previous.processes().get(stat.pid());
             if (known != null && known.labelsHoldFor(stat)) {
                 return Optional.of(new ProcessReading(stat, io, known.cmdline(), known.cgroup()));
             }
-            String cmdline = text(pidDir.resolve("cmdline")).replace('\0', ' ').trim();
-            return Optional.of(new ProcessReading(stat, io, cmdline, ProcessCgroup.parse(text(pidDir.resolve("cgroup")))));
+            String cmdline = files.read(pidDir.resolve("cmdline")).replace('\0', ' ').trim();
+            return Optional.of(new ProcessReading(stat, io, cmdline, ProcessCgroup.parse(files.read(pidDir.resolve("cgroup")))));
         } catch (IOException e) {
             // Gone since the listing, or not ours to read (/proc/1/io is EACCES even for root on
             // some hosts): normal on a live host, and said nothing about.
@@ -220,12 +221,15 @@ public final class ProcessSampler {
 
     private static boolean isPidDir(Path entry) {
         String name = entry.getFileName().toString();
-        return !name.isEmpty() && name.length() < 10 && name.chars().allMatch(c -> c >= '0' && c <= '9');
-    }
-
-    /** comm and cmdline are bytes, not always UTF-8; a bad byte becomes U+FFFD instead of an error. */
-    private static String text(Path file) throws IOException {
-        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        if (name.isEmpty() || name.length() >= 10) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String requiredText(ProcTick tick, String relative) {

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
  * incidents stored, alerts on the topic and the console) until every event is stored.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Events of a fleet through embedded Kafka, the live job, H2 (raw events included) and the alert outlets:",
-            "sustained events/s, latency from an event's arrival in Kafka to the alert it fired (p50/p99), heap, RSS, CPU."})
+        description = {"Sends a fleet's events through embedded Kafka, the live job, H2 and the alert outlets.",
+            "Prints sustained events/s, latency from an event's arrival in Kafka to the alert it fired (p50/p99), heap, RSS, CPU."})
 final class PipelineBench implements Callable<Integer> {
 
     @Spec

@@ -13,12 +13,11 @@ final class LineBuffer {
     private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
     private long cut;
 
-    void add(int b) {
-        if (kept.size() < LogLine.MAX_BYTES) {
-            kept.write(b);
-        } else {
-            cut++;
-        }
+    /** Adds {@code len} bytes of {@code bytes} from {@code off}: a run between newlines, not one byte at a time. */
+    void add(byte[] bytes, int off, int len) {
+        int keep = Math.min(len, Math.max(0, LogLine.MAX_BYTES - kept.size()));
+        kept.write(bytes, off, keep);
+        cut += len - keep;
     }
 
     boolean isEmpty() {

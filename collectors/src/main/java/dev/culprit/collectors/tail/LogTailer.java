@@ -169,16 +169,19 @@ public final class LogTailer implements AutoCloseable {
             }
             read += n;
             byte[] chunk = buffer.array();
+            int from = 0;
             for (int i = 0; i < n; i++) {
-                pos++;
                 if (chunk[i] == '\n') {
+                    pending.add(chunk, from, i - from);
+                    pos += i + 1 - from;
+                    from = i + 1;
                     lines.add(pending.take(log.name, lineStart));
                     lineStart = pos;
                     log.offset = pos;
-                } else {
-                    pending.add(chunk[i]);
                 }
             }
+            pending.add(chunk, from, n - from);
+            pos += n - from;
         }
         return lines.size() - before;
     }

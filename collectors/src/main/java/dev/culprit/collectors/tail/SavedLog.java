@@ -21,6 +21,10 @@ public final class SavedLog implements AutoCloseable {
 
     private final Path file;
     private final InputStream in;
+    /** Bytes read from the file and not yet taken: {@code chunk[start..end)}. */
+    private final byte[] chunk = new byte[64 * 1024];
+    private int start;
+    private int end;
     private long offset;
 
     private SavedLog(Path file, InputStream in) {
@@ -47,33 +51,38 @@ public final class SavedLog implements AutoCloseable {
         LineBuffer pending = new LineBuffer();
         long lineStart = offset;
         long read = 0;
-        int b;
-        while (read < MAX_BATCH_BYTES && (b = in.read()) != -1) {
-            offset++;
-            read++;
-            if (b == '\n') {
+        // Whole lines until the batch holds about MAX_BATCH_BYTES; the line that limit falls in is
+        // finished in this batch, however long.
+        while (read < MAX_BATCH_BYTES || !pending.isEmpty()) {
+            if (start == end && !fill()) {
+                if (!pending.isEmpty()) {
+                    lines.add(pending.take(file, lineStart)); // the end of the file
+                }
+                break;
+            }
+            int newline = start;
+            while (newline < end && chunk[newline] != '\n') {
+                newline++;
+            }
+            pending.add(chunk, start, newline - start);
+            int consumed = newline - start + (newline < end ? 1 : 0);
+            start += consumed;
+            offset += consumed;
+            read += consumed;
+            if (newline < end) {
                 lines.add(pending.take(file, lineStart));
                 lineStart = offset;
-            } else {
-                pending.add(b);
-            }
-        }
-        if (!pending.isEmpty()) {
-            if (read < MAX_BATCH_BYTES) {
-                lines.add(pending.take(file, lineStart)); // the end of the file
-            } else {
-                // Mid-line at the batch limit: finish this line, however long, in this batch.
-                while ((b = in.read()) != -1 && b != '\n') {
-                    offset++;
-                    pending.add(b);
-                }
-                if (b == '\n') {
-                    offset++;
-                }
-                lines.add(pending.take(file, lineStart));
             }
         }
         return lines;
+    }
+
+    /** Reads the next bytes of the file into {@link #chunk}; false at its end. */
+    private boolean fill() throws IOException {
+        int n = in.read(chunk, 0, chunk.length);
+        start = 0;
+        end = Math.max(n, 0);
+        return n > 0;
     }
 
     @Override

@@ -86,6 +86,18 @@ final class BenchMachine {
         return Double.NaN;
     }
 
+    /** Removes a bench's scratch directory and all it holds: a bench leaves nothing behind. */
+    static void deleteScratch(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** The most process {@code pid} has been resident, in KiB; -1 once it is gone. */
+    static long peakResidentKiB(long pid) {
+        return procField("/proc/" + pid + "/status", "VmHWM:");
+    }
+
     private static String memTotal() {
         return String.format(Locale.ROOT, "%.0f GiB", procField("/proc/meminfo", "MemTotal:") / 1024.0 / 1024.0);
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -138,9 +137,7 @@ final class CollectorBench implements Callable<Integer> {
                 idle.descendants().forEach(ProcessHandle::destroy);
                 idle.destroy();
             }
-            try (var files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchMachine.deleteScratch(scratch);
         }
     }
 
@@ -176,15 +173,8 @@ final class CollectorBench implements Callable<Integer> {
 
         void poll() {
             process.info().totalCpuDuration().ifPresent(cpu -> cpuSeconds = Math.max(cpuSeconds, cpu.toNanos() / 1e9));
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        peakRssKiB = Math.max(peakRssKiB, Long.parseLong(line.substring(6).trim().split("\\s+")[0]));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // it has just exited: its figures are those of the last poll
-            }
+            // -1 once it has exited: its figure is then that of the last poll
+            peakRssKiB = Math.max(peakRssKiB, BenchMachine.peakResidentKiB(process.pid()));
         }
     }
 

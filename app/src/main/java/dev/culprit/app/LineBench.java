@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -99,9 +98,7 @@ final class LineBench implements Callable<Integer> {
             out.printf(Locale.ROOT, "file->spool      %s: tail, parse, aggregate, fsync'd spool append; lines/s %s%n",
                     logKind.label(), rates(spoolRates));
         } finally {
-            try (var files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchMachine.deleteScratch(scratch);
         }
         out.printf(Locale.ROOT, "heap in use after: %d MiB (max %d MiB)%n",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20, Runtime.getRuntime().maxMemory() >> 20);

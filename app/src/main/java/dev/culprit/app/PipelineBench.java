@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,9 +97,7 @@ final class PipelineBench implements Callable<Integer> {
             out.flush();
             return stored < events || sorted.length == 0 ? Culprit.EXIT_RUNTIME : 0;
         } finally {
-            try (var files = Files.walk(dataDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchMachine.deleteScratch(dataDir);
         }
     }
 

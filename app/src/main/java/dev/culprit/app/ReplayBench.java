@@ -9,7 +9,6 @@ import dev.culprit.storage.TimeOrderedArchive;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -90,9 +89,7 @@ final class ReplayBench implements Callable<Integer> {
             out.flush();
             return incidents.isEmpty() ? Culprit.EXIT_RUNTIME : 0;
         } finally {
-            try (var files = Files.walk(scratch)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            BenchMachine.deleteScratch(scratch);
         }
     }
 

@@ -147,5 +147,6 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
             // a stale address file only misleads `rules push`, which then fails to connect and says so
         }
         kafka.close();
+        database.releaseWhenUnused();
     }
 }

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 
 /**
  * The H2 database: where it lives, who connects, and its schema, migrated to this build's version
@@ -119,6 +121,23 @@ public final class Database {
 
     public Connection connect() throws SQLException {
         return access.connect();
+    }
+
+    /**
+     * Lets the file close once its last connection does, if this process serves it. It is kept open
+     * until the JVM exits otherwise ({@code DB_CLOSE_DELAY -1}), and its lock file's watchdog writes the
+     * lock file again when it is deleted: a process that stops a pipeline and deletes its data directory
+     * (a bench's scratch directory, a test's) found the directory refilled. A process that reaches the
+     * file through another's server changes nothing there.
+     */
+    public void releaseWhenUnused() {
+        try (Connection c = connect()) {
+            if (c.unwrap(JdbcConnection.class).getSession() instanceof SessionLocal served) {
+                served.getDatabase().setCloseDelay(0);
+            }
+        } catch (SQLException e) {
+            // a file that cannot be reached is not held open by this process either
+        }
     }
 
     /** One migration at a time in this JVM: parallel sink writers open the same file at once. */

@@ -227,4 +227,26 @@ class DetectorFunctionHarnessTest {
             assertThat(restored.extractOutputValues().get(0).incident().end()).isEqualTo(16_000L);
         }
     }
+
+    @Test
+    void eventsWaitingAtACheckpointAreJudgedInOrderAfterTheRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int s = 0; s <= 11; s++) {
+                h.processElement(cpu("web1", s, 40), 0);
+            }
+            assertThat(h.extractOutputValues()).as("judged up to 9 s: 10 s and 11 s still wait").isEmpty();
+            snapshot = h.snapshot(1, 0);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(cpu("web1", 12, 40), 0);
+
+            assertThat(restored.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
+            assertThat(restored.extractOutputValues().get(0).ts()).as("fired by the restored 10 s sample").isEqualTo(10_000);
+            assertThat(restored.extractOutputValues().get(0).incident().start()).isEqualTo(0);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package dev.culprit.events;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.InjectableValues;
@@ -62,6 +63,15 @@ public final class EventCodec {
     public static <T extends Event> T decode(JsonNode json, Class<T> type) {
         try {
             return MAPPER.treeToValue(json, type);
+        } catch (IOException e) {
+            throw new EventFormatException(type.getSimpleName() + ": " + describe(e), e);
+        }
+    }
+
+    /** An event read from a parser standing at its opening brace (inside an archive line), with the same checks. */
+    public static <T extends Event> T decode(JsonParser json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
         } catch (IOException e) {
             throw new EventFormatException(type.getSimpleName() + ": " + describe(e), e);
         }

@@ -2,6 +2,7 @@ package dev.culprit.events;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Kafka topic names. Record key is the host; record timestamp is the event's {@code ts}. */
 public final class Topics {
@@ -69,6 +70,9 @@ public final class Topics {
             PhpMail.class, PHPMAIL,
             DeadLetter.class, DEADLETTER,
             Alert.class, ALERTS);
+    /** Looked up for every event a job or a replay reads: a map, not a search of {@link #BY_TYPE}. */
+    private static final Map<String, Class<? extends Event>> BY_TOPIC = BY_TYPE.entrySet().stream()
+            .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
 
     private Topics() {}
 
@@ -83,10 +87,10 @@ public final class Topics {
 
     /** The event type a topic carries. */
     public static Class<? extends Event> typeOf(String topic) {
-        return BY_TYPE.entrySet().stream()
-                .filter(e -> e.getValue().equals(topic))
-                .map(Map.Entry::getKey)
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("topic " + topic + " carries no event type"));
+        Class<? extends Event> type = topic == null ? null : BY_TOPIC.get(topic);
+        if (type == null) {
+            throw new IllegalArgumentException("topic " + topic + " carries no event type");
+        }
+        return type;
     }
 }

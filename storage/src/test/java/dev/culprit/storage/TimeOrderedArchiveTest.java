@@ -76,6 +76,31 @@ class TimeOrderedArchiveTest {
         assertThat(dir.resolve("scratch")).isEmptyDirectory();
     }
 
+    @Test
+    void aLineInAnotherFieldOrderOrWithMoreFieldsReadsAsTheSameEvent() throws Exception {
+        Event event = sample("web-a", T0, 1);
+        Path archive = archive(List.of(event));
+        List<String> lines = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(archive)).readAllBytes())
+                .lines().toList();
+        String asWritten = lines.get(1);
+        String json = asWritten.substring(asWritten.indexOf("\"event\":") + "\"event\":".length(), asWritten.length() - 1);
+        Path edited = dir.resolve("edited.culprit.gz");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(edited))) {
+            out.write((lines.get(0) + "\n" + asWritten
+                    + "\n{\"event\":" + json + ",\"topic\":\"culprit.cpu\"}"
+                    + "\n{\"topic\":\"culprit.cpu\",\"event\":" + json + ",\"note\":\"by hand\"}\n").getBytes());
+        }
+
+        List<Event> read = new ArrayList<>();
+        try (TimeOrderedArchive sorted = TimeOrderedArchive.sort(edited, dir.resolve("scratch"), 8 << 10, n -> { });
+             TimeOrderedArchive.Merged merged = sorted.runs().open()) {
+            for (EncodedEvent e = merged.next(); e != null; e = merged.next()) {
+                read.add(e.decode());
+            }
+        }
+        assertThat(read).containsExactly(event, event, event);
+    }
+
     private Path archive(List<Event> events) {
         Path file = dir.resolve("capture.culprit.gz");
         try (EventArchive.Writer writer = new EventArchive.Writer(file)) {

@@ -26,7 +26,7 @@ public final class Database {
      * need not be consecutive: migrations written side by side take numbers that do not collide.
      */
     static final List<String> MIGRATIONS = List.of("V1__incidents.sql", "V2__raw_events.sql", "V3__incident_resolution.sql",
-            "V5__dead_letters.sql");
+            "V5__dead_letters.sql", "V6__raw_events_keyed_by_time.sql", "V7__raw_events_sequence_cache.sql");
 
     public static final int SCHEMA_VERSION = versionOf(MIGRATIONS.get(MIGRATIONS.size() - 1));
 

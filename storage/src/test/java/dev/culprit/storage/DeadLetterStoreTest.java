@@ -44,8 +44,12 @@ class DeadLetterStoreTest {
         DataDirectory data = DataDirectory.prepare(dir, notice -> { });
         Database db = data.database("culprit");
         try (Connection c = data.admin("culprit").connect(); Statement st = c.createStatement()) {
-            // what a Culprit before dead letters left: schema version 3, no dead_letters table
+            // what a Culprit before dead letters left: schema version 3, no dead_letters table, and
+            // raw events keyed by digest first with an index on time (undone V6)
             st.execute("DROP TABLE dead_letters");
+            st.execute("ALTER TABLE raw_events DROP PRIMARY KEY");
+            st.execute("ALTER TABLE raw_events ADD PRIMARY KEY (digest, occurrence)");
+            st.execute("CREATE INDEX raw_events_ts ON raw_events (ts)");
             st.execute("DELETE FROM schema_version WHERE version > 3");
         }
         assertThat(new DeadLetterStore(db).keepsDeadLetters()).isFalse();
@@ -56,7 +60,7 @@ class DeadLetterStoreTest {
         try (Connection c = again.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(Database.SCHEMA_VERSION).isEqualTo(5);
+            assertThat(rs.getInt(1)).isEqualTo(Database.SCHEMA_VERSION).isEqualTo(7);
         }
     }
 }

@@ -101,6 +101,23 @@ final class LocalFlink {
     }
 
     /**
+     * Makes the data directory's keystore on a thread of its own, for a command with other work to do
+     * before it starts Flink: keytool takes a second or two on a new directory. {@link #keystore}
+     * waits for it; a failure here is left to that call, which meets it again and says why.
+     */
+    static void prepareKeystore(Path dataDir) {
+        Thread maker = new Thread(() -> {
+            try {
+                keystore(dataDir);
+            } catch (RuntimeException e) {
+                // reported by the command's own call of keystore()
+            }
+        }, "flink-keystore");
+        maker.setDaemon(true);
+        maker.start();
+    }
+
+    /**
      * The data directory's keystore: the existing one, or a new one if there is none. A lock file
      * keeps two Culprits starting at once on a new directory from making two.
      */

@@ -98,6 +98,7 @@ public final class ReplayCommand implements Callable<Integer> {
         // --diff only reads history: it opens the existing database as the read-only user
         DatabaseAccess history = diff ? DataDirectory.existing(dataDir).reader("culprit") : null;
         DataDirectory data = DataDirectory.prepare(dataDir, err::println);
+        LocalFlink.prepareKeystore(dataDir); // while the archive is sorted
         boolean tty = System.console() != null;
         List<Alert> alerts;
         HistoryDiff diffWithHistory = null;

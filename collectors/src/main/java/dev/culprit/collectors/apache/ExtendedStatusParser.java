@@ -27,13 +27,10 @@ public final class ExtendedStatusParser {
 
     private ExtendedStatusParser() {}
 
-    /** One table cell as a reader sees it: text with entities decoded and whitespace collapsed. */
-    private record Cell(String text, boolean header) {}
-
     public static List<WorkerRequest> parse(String html) {
         // jsoup reads HTML as browsers do, cut-off or garbled pages included.
-        for (Element element : Jsoup.parse(html).select("table")) {
-            List<List<Cell>> table = rows(element);
+        for (Element element : Jsoup.parse(html).getElementsByTag("table")) {
+            List<List<Element>> table = rows(element);
             for (int r = 0; r < table.size(); r++) {
                 Columns columns = Columns.of(table.get(r));
                 if (columns != null) {
@@ -44,14 +41,14 @@ public final class ExtendedStatusParser {
         return List.of();
     }
 
-    private static List<List<Cell>> rows(Element table) {
-        List<List<Cell>> rows = new ArrayList<>();
-        for (Element tr : table.select("tr")) {
-            List<Cell> row = new ArrayList<>();
+    /** Each row's {@code td} and {@code th} cells; their text is taken only from the cells read (most are not). */
+    private static List<List<Element>> rows(Element table) {
+        List<List<Element>> rows = new ArrayList<>();
+        for (Element tr : table.getElementsByTag("tr")) {
+            List<Element> row = new ArrayList<>();
             for (Element cell : tr.children()) {
                 if (cell.nameIs("td") || cell.nameIs("th")) {
-                    // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
-                    row.add(new Cell(cell.text().replace('\u00a0', ' ').trim(), cell.nameIs("th")));
+                    row.add(cell);
                 }
             }
             rows.add(row);
@@ -59,10 +56,16 @@ public final class ExtendedStatusParser {
         return rows;
     }
 
-    private static List<WorkerRequest> busyWorkers(List<List<Cell>> rows, Columns columns) {
+    /** A cell's text as a reader sees it: entities decoded, whitespace collapsed. */
+    private static String text(Element cell) {
+        // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
+        return cell.text().replace('\u00a0', ' ').trim();
+    }
+
+    private static List<WorkerRequest> busyWorkers(List<List<Element>> rows, Columns columns) {
         List<WorkerRequest> workers = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
-            List<Cell> row = rows.get(r);
+            List<Element> row = rows.get(r);
             if (row.isEmpty()) {
                 continue;
             }
@@ -71,7 +74,7 @@ public final class ExtendedStatusParser {
                 throw new StatusFormatException("worker table row " + number + ": " + row.size()
                         + " cells, the header names " + (columns.last() + 1) + " or more");
             }
-            String mode = row.get(columns.mode()).text();
+            String mode = text(row.get(columns.mode()));
             if (mode.length() != 1 || ScoreboardState.ofSymbol(mode.charAt(0)).isEmpty()) {
                 throw new StatusFormatException("worker table row " + number + ": M is '" + mode
                         + "', expected one scoreboard state of _SRWKDCLGI.");
@@ -90,10 +93,11 @@ public final class ExtendedStatusParser {
     /** Column positions in the worker table; -1 for an optional column the table lacks. */
     private record Columns(int mode, int client, int vhost, int request, int secondsSinceRequest) {
 
-        static Columns of(List<Cell> header) {
-            if (header.isEmpty() || !header.stream().allMatch(Cell::header)) {
+        static Columns of(List<Element> cells) {
+            if (cells.isEmpty() || !cells.stream().allMatch(cell -> cell.nameIs("th"))) {
                 return null;
             }
+            List<String> header = cells.stream().map(ExtendedStatusParser::text).toList();
             int mode = indexOf(header, "M");
             int client = indexOf(header, "Client");
             if (mode < 0 || client < 0) {
@@ -106,9 +110,9 @@ public final class ExtendedStatusParser {
             return Math.max(Math.max(mode, client), Math.max(Math.max(vhost, request), secondsSinceRequest));
         }
 
-        private static int indexOf(List<Cell> header, String name) {
+        private static int indexOf(List<String> header, String name) {
             for (int i = 0; i < header.size(); i++) {
-                if (header.get(i).text().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                if (header.get(i).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
                     return i;
                 }
             }
@@ -117,11 +121,11 @@ public final class ExtendedStatusParser {
     }
 
     /** A cell's text; null when the column is missing or the cell is empty (Apache prints nothing it does not know). */
-    private static String text(List<Cell> row, int column) {
+    private static String text(List<Element> row, int column) {
         if (column < 0) {
             return null;
         }
-        String text = row.get(column).text();
+        String text = text(row.get(column));
         return text.isEmpty() ? null : text;
     }
 

@@ -20,6 +20,9 @@ import org.jsoup.nodes.Element;
  * {@code SS} that is not a whole number. A page without such a table (ExtendedStatus Off) has no
  * workers to report.
  *
+ * <p>The page is read by {@link StatusMarkup} when it is the plain markup mod_status writes, else
+ * by jsoup, as browsers read HTML; both give the same cells.
+ *
  * <p>Rows in state {@code _} (waiting) and {@code .} (open slot) are left out: their client and
  * request are what the slot served last, not what it serves now.
  */
@@ -27,10 +30,47 @@ public final class ExtendedStatusParser {
 
     private ExtendedStatusParser() {}
 
+    /** A {@code td} or {@code th} cell; its text, as a reader sees it, is worked out only for the cells read (most are not). */
+    sealed interface Cell {
+
+        boolean header();
+
+        String text();
+
+        /** A cell of the markup {@link StatusMarkup} read: its content runs from {@code from} to {@code to} in {@code html}. */
+        record Scanned(String html, int from, int to, boolean header) implements Cell {
+            @Override
+            public String text() {
+                return StatusMarkup.cellText(html, from, to);
+            }
+        }
+
+        /** A cell of the document jsoup built. */
+        record Parsed(Element element) implements Cell {
+            @Override
+            public boolean header() {
+                return element.nameIs("th");
+            }
+
+            @Override
+            public String text() {
+                // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
+                return element.text().replace('\u00a0', ' ').trim();
+            }
+        }
+    }
+
     public static List<WorkerRequest> parse(String html) {
-        // jsoup reads HTML as browsers do, cut-off or garbled pages included.
-        for (Element element : Jsoup.parse(html).getElementsByTag("table")) {
-            List<List<Element>> table = rows(element);
+        try {
+            return workers(StatusMarkup.tables(html));
+        } catch (StatusMarkup.NotPlainMarkup notPlain) {
+            // jsoup reads HTML as browsers do, cut-off or garbled pages included; reading is pure, so it starts afresh
+            return workers(parsedTables(html));
+        }
+    }
+
+    private static List<WorkerRequest> workers(List<List<List<Cell>>> tables) {
+        for (List<List<Cell>> table : tables) {
             for (int r = 0; r < table.size(); r++) {
                 Columns columns = Columns.of(table.get(r));
                 if (columns != null) {
@@ -41,31 +81,29 @@ public final class ExtendedStatusParser {
         return List.of();
     }
 
-    /** Each row's {@code td} and {@code th} cells; their text is taken only from the cells read (most are not). */
-    private static List<List<Element>> rows(Element table) {
-        List<List<Element>> rows = new ArrayList<>();
-        for (Element tr : table.getElementsByTag("tr")) {
-            List<Element> row = new ArrayList<>();
-            for (Element cell : tr.children()) {
-                if (cell.nameIs("td") || cell.nameIs("th")) {
-                    row.add(cell);
+    /** Every table of the document jsoup builds, as rows of their {@code td} and {@code th} cells. */
+    private static List<List<List<Cell>>> parsedTables(String html) {
+        List<List<List<Cell>>> tables = new ArrayList<>();
+        for (Element table : Jsoup.parse(html).getElementsByTag("table")) {
+            List<List<Cell>> rows = new ArrayList<>();
+            for (Element tr : table.getElementsByTag("tr")) {
+                List<Cell> row = new ArrayList<>();
+                for (Element cell : tr.children()) {
+                    if (cell.nameIs("td") || cell.nameIs("th")) {
+                        row.add(new Cell.Parsed(cell));
+                    }
                 }
+                rows.add(row);
             }
-            rows.add(row);
+            tables.add(rows);
         }
-        return rows;
+        return tables;
     }
 
-    /** A cell's text as a reader sees it: entities decoded, whitespace collapsed. */
-    private static String text(Element cell) {
-        // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
-        return cell.text().replace('\u00a0', ' ').trim();
-    }
-
-    private static List<WorkerRequest> busyWorkers(List<List<Element>> rows, Columns columns) {
+    private static List<WorkerRequest> busyWorkers(List<List<Cell>> rows, Columns columns) {
         List<WorkerRequest> workers = new ArrayList<>();
         for (int r = 0; r < rows.size(); r++) {
-            List<Element> row = rows.get(r);
+            List<Cell> row = rows.get(r);
             if (row.isEmpty()) {
                 continue;
             }
@@ -74,7 +112,7 @@ public final class ExtendedStatusParser {
                 throw new StatusFormatException("worker table row " + number + ": " + row.size()
                         + " cells, the header names " + (columns.last() + 1) + " or more");
             }
-            String mode = text(row.get(columns.mode()));
+            String mode = row.get(columns.mode()).text();
             if (mode.length() != 1 || ScoreboardState.ofSymbol(mode.charAt(0)).isEmpty()) {
                 throw new StatusFormatException("worker table row " + number + ": M is '" + mode
                         + "', expected one scoreboard state of _SRWKDCLGI.");
@@ -93,11 +131,11 @@ public final class ExtendedStatusParser {
     /** Column positions in the worker table; -1 for an optional column the table lacks. */
     private record Columns(int mode, int client, int vhost, int request, int secondsSinceRequest) {
 
-        static Columns of(List<Element> cells) {
-            if (cells.isEmpty() || !cells.stream().allMatch(cell -> cell.nameIs("th"))) {
+        static Columns of(List<Cell> cells) {
+            if (cells.isEmpty() || !cells.stream().allMatch(Cell::header)) {
                 return null;
             }
-            List<String> header = cells.stream().map(ExtendedStatusParser::text).toList();
+            List<String> header = cells.stream().map(Cell::text).toList();
             int mode = indexOf(header, "M");
             int client = indexOf(header, "Client");
             if (mode < 0 || client < 0) {
@@ -121,11 +159,11 @@ public final class ExtendedStatusParser {
     }
 
     /** A cell's text; null when the column is missing or the cell is empty (Apache prints nothing it does not know). */
-    private static String text(List<Element> row, int column) {
+    private static String text(List<Cell> row, int column) {
         if (column < 0) {
             return null;
         }
-        String text = text(row.get(column));
+        String text = row.get(column).text();
         return text.isEmpty() ? null : text;
     }
 

@@ -6,8 +6,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * An Apache {@code LogFormat} compiled into a reader of the lines it writes. The format is given
@@ -33,14 +31,9 @@ public final class AccessLogFormat {
     static final int MAX_VHOST = 255;
     static final int MAX_PATH = 2048;
 
-    private static final Pattern METHOD = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,32}");
-    private static final Pattern PROTOCOL = Pattern.compile(" HTTP/\\d\\.\\d$");
-    private static final Pattern COUNT = Pattern.compile("\\d{1,18}");
-    private static final Pattern STATUS = Pattern.compile("[1-5]\\d\\d");
-    private static final Map<String, Integer> MONTHS = Map.ofEntries(
-            Map.entry("Jan", 1), Map.entry("Feb", 2), Map.entry("Mar", 3), Map.entry("Apr", 4),
-            Map.entry("May", 5), Map.entry("Jun", 6), Map.entry("Jul", 7), Map.entry("Aug", 8),
-            Map.entry("Sep", 9), Map.entry("Oct", 10), Map.entry("Nov", 11), Map.entry("Dec", 12));
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    /** The length of the {@code " HTTP/d.d"} that ends a request line. */
+    private static final int PROTOCOL_LENGTH = 9;
 
     /** What a directive's value means to us; {@link #SKIPPED} ones are read past and not kept. */
     private enum Role {
@@ -230,7 +223,9 @@ public final class AccessLogFormat {
         if (line.length() > MAX_LINE) {
             return new Unreadable("line of " + line.length() + " characters is longer than Apache writes (at most " + MAX_LINE + ")");
         }
-        String[] values = new String[tokens.size()];
+        // Only where each value lies is noted: a value is copied out of the line only when it is kept,
+        // so a long User-Agent or Referer costs one scan, not a copy.
+        int[] bounds = new int[2 * tokens.size()];
         int pos = 0;
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
@@ -247,13 +242,14 @@ public final class AccessLogFormat {
                 return new Unreadable("the value of " + field.directive() + " starting at character " + (pos + 1) + " does not end"
                         + (i + 1 < tokens.size() ? " with '" + LoggedText.clean(((Literal) tokens.get(i + 1)).text(), 20) + "'" : ""));
             }
-            values[i] = line.substring(pos, end);
+            bounds[2 * i] = pos;
+            bounds[2 * i + 1] = end;
             pos = end;
         }
         if (pos != line.length()) {
             return new Unreadable("text after the last field, at character " + (pos + 1));
         }
-        return request(values);
+        return request(new Values(line, bounds));
     }
 
     private int valueEnd(String line, int pos, int index, Field field) {
@@ -280,45 +276,67 @@ public final class AccessLogFormat {
         return -1;
     }
 
-    private Reading request(String[] values) {
-        String clientText = values[client];
+    /** A line split by this format: token {@code i}'s value runs from {@code bounds[2i]} to {@code bounds[2i + 1]}. */
+    private record Values(String line, int[] bounds) {
+
+        int start(int token) {
+            return bounds[2 * token];
+        }
+
+        int end(int token) {
+            return bounds[2 * token + 1];
+        }
+
+        String text(int token) {
+            return line.substring(start(token), end(token));
+        }
+    }
+
+    private Reading request(Values values) {
+        String line = values.line();
+        String clientText = values.text(client);
         var clientName = ClientName.parse(clientText);
         if (clientName.isEmpty()) {
             return new Unreadable("client '" + LoggedText.clean(clientText, 64) + "' is neither an IP address nor a host name");
         }
-        String timeText = values[time];
-        long ts = time(role(time), timeText);
+        long ts = time(role(time), line, values.start(time), values.end(time));
         if (ts == Long.MIN_VALUE) {
-            return new Unreadable("time '" + LoggedText.clean(timeText, 64) + "' is not " + (role(time) == Role.CLF_TIME
+            return new Unreadable("time '" + LoggedText.clean(values.text(time), 64) + "' is not " + (role(time) == Role.CLF_TIME
                     ? "[dd/Mon/yyyy:HH:mm:ss +hhmm]" : "a count of " + role(time).name().substring(6).toLowerCase(Locale.ROOT)));
         }
-        String statusText = values[status];
-        if (!STATUS.matcher(statusText).matches()) {
-            return new Unreadable("status '" + LoggedText.clean(statusText, 64) + "' is not an HTTP status from 100 to 599");
+        int statusCode = status(line, values.start(status), values.end(status));
+        if (statusCode < 0) {
+            return new Unreadable("status '" + LoggedText.clean(values.text(status), 64) + "' is not an HTTP status from 100 to 599");
         }
         long byteCount = 0;
-        if (bytes >= 0 && !values[bytes].equals("-")) {
-            if (!COUNT.matcher(values[bytes]).matches()) {
-                return new Unreadable("bytes '" + LoggedText.clean(values[bytes], 64) + "' is neither a count nor '-'");
+        if (bytes >= 0 && !isDash(line, values.start(bytes), values.end(bytes))) {
+            byteCount = number(line, values.start(bytes), values.end(bytes), 18);
+            if (byteCount < 0) {
+                return new Unreadable("bytes '" + LoggedText.clean(values.text(bytes), 64) + "' is neither a count nor '-'");
             }
-            byteCount = Long.parseLong(values[bytes]);
         }
-        String methodText = method < 0 ? null : values[method];
-        String pathText = urlPath < 0 ? null : values[urlPath];
+        String methodText = null;
+        String pathText = null;
         if (request >= 0) {
-            String line = values[request];
-            int space = line.indexOf(' ');
-            methodText = space < 0 ? null : line.substring(0, space);
-            pathText = space < 0 ? null : PROTOCOL.matcher(line.substring(space + 1)).replaceFirst("");
+            // "GET /path HTTP/1.1"; a timed-out connection's "-" has no space, so no method and no path
+            int from = values.start(request);
+            int to = values.end(request);
+            int space = indexOf(line, ' ', from, to);
+            if (space >= 0 && isMethod(line, from, space)) {
+                methodText = line.substring(from, space);
+                pathText = requestTarget(line, space + 1, to);
+            }
+        } else if (method >= 0 && isMethod(line, values.start(method), values.end(method))) {
+            methodText = values.text(method);
+            pathText = urlPath < 0 ? null : values.text(urlPath);
         }
-        boolean knownMethod = methodText != null && METHOD.matcher(methodText).matches();
         return new Request(new AccessLogLine(
                 clientName.get().text(), clientName.get().hostname(),
-                vhost < 0 ? null : LoggedText.clean(values[vhost], MAX_VHOST),
+                vhost < 0 ? null : LoggedText.clean(values.text(vhost), MAX_VHOST),
                 ts,
-                knownMethod ? methodText : null,
-                knownMethod && pathText != null ? LoggedText.clean(pathText, MAX_PATH) : null,
-                Integer.parseInt(statusText),
+                methodText,
+                pathText == null ? null : LoggedText.clean(pathText, MAX_PATH),
+                statusCode,
                 byteCount));
     }
 
@@ -326,14 +344,90 @@ public final class AccessLogFormat {
         return ((Field) tokens.get(index)).role();
     }
 
-    /** Epoch millis, or {@code Long.MIN_VALUE} when the text is not a time of that kind. */
-    private static long time(Role role, String text) {
+    private static int indexOf(String s, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** An HTTP token (RFC 9110's {@code tchar}s) of at most 32 characters: a method, known or not. */
+    private static boolean isMethod(String s, int from, int to) {
+        if (to - from < 1 || to - from > 32) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!isAsciiLetter(c) && !isDigit(c) && "!#$%&'*+.^_`|~-".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The request line's target: what follows the method, less a final protocol ({@link #protocolStart}). */
+    private static String requestTarget(String s, int from, int to) {
+        int protocol = protocolStart(s, from, to);
+        if (protocol < 0) {
+            return s.substring(from, to);
+        }
+        String target = s.substring(from, protocol);
+        // what follows the protocol can only be the final line terminator it was matched before
+        return protocol + PROTOCOL_LENGTH == to ? target : target + s.substring(protocol + PROTOCOL_LENGTH, to);
+    }
+
+    /**
+     * Where {@code " HTTP/d.d"} ends the text from {@code from} to {@code to}, or -1. The end is
+     * where a regular expression's {@code $} would see it, as the target has always been read:
+     * the very end, or before one final line terminator ({@code \r\n}, {@code \n}, {@code \r},
+     * U+0085, U+2028, U+2029), the leftmost of these that fits.
+     */
+    private static int protocolStart(String s, int from, int to) {
+        int length = to - from;
+        if (length >= PROTOCOL_LENGTH + 2 && s.charAt(to - 2) == '\r' && s.charAt(to - 1) == '\n'
+                && isProtocol(s, to - PROTOCOL_LENGTH - 2)) {
+            return to - PROTOCOL_LENGTH - 2;
+        }
+        // a lone '\n' here is never the second half of "\r\n": a digit of the protocol precedes it
+        if (length >= PROTOCOL_LENGTH + 1 && isLineTerminator(s.charAt(to - 1)) && isProtocol(s, to - PROTOCOL_LENGTH - 1)) {
+            return to - PROTOCOL_LENGTH - 1;
+        }
+        if (length >= PROTOCOL_LENGTH && isProtocol(s, to - PROTOCOL_LENGTH)) {
+            return to - PROTOCOL_LENGTH;
+        }
+        return -1;
+    }
+
+    private static boolean isProtocol(String s, int at) {
+        return s.startsWith(" HTTP/", at) && isDigit(s.charAt(at + 6)) && s.charAt(at + 7) == '.' && isDigit(s.charAt(at + 8));
+    }
+
+    private static boolean isLineTerminator(char c) {
+        return c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029';
+    }
+
+    /** An HTTP status from 100 to 599, or -1. */
+    private static int status(String s, int from, int to) {
+        if (to - from != 3 || s.charAt(from) < '1' || s.charAt(from) > '5') {
+            return -1;
+        }
+        return (int) number(s, from, to, 3);
+    }
+
+    private static boolean isDash(String s, int from, int to) {
+        return to - from == 1 && s.charAt(from) == '-';
+    }
+
+    /** Epoch millis, or {@code Long.MIN_VALUE} when the value is not a time of that kind. */
+    private static long time(Role role, String s, int from, int to) {
         if (role != Role.CLF_TIME) {
             // 12 digits of seconds reach the year 33658; more would overflow as millis
-            if (!COUNT.matcher(text).matches() || text.length() > (role == Role.EPOCH_SEC ? 12 : 16)) {
+            long n = number(s, from, to, role == Role.EPOCH_SEC ? 12 : 16);
+            if (n < 0) {
                 return Long.MIN_VALUE;
             }
-            long n = Long.parseLong(text);
             return switch (role) {
                 case EPOCH_SEC -> n * 1000;
                 case EPOCH_USEC -> n / 1000;
@@ -341,27 +435,64 @@ public final class AccessLogFormat {
             };
         }
         // [02/Dec/2026:03:49:43 +0100]
-        if (text.length() != 28 || text.charAt(3) != '/' || text.charAt(7) != '/' || text.charAt(12) != ':'
-                || text.charAt(15) != ':' || text.charAt(18) != ':' || text.charAt(21) != ' ') {
+        if (to - from != 28 || s.charAt(from + 3) != '/' || s.charAt(from + 7) != '/' || s.charAt(from + 12) != ':'
+                || s.charAt(from + 15) != ':' || s.charAt(from + 18) != ':' || s.charAt(from + 21) != ' ') {
             return Long.MIN_VALUE;
         }
-        Integer month = MONTHS.get(text.substring(4, 7));
-        char sign = text.charAt(22);
-        String digits = text.substring(1, 3) + text.substring(8, 12) + text.substring(13, 15) + text.substring(16, 18)
-                + text.substring(19, 21) + text.substring(23, 27);
-        if (month == null || (sign != '+' && sign != '-') || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        int month = month(s, from + 4);
+        char sign = s.charAt(from + 22);
+        int day = (int) number(s, from + 1, from + 3, 2);
+        int year = (int) number(s, from + 8, from + 12, 4);
+        int hour = (int) number(s, from + 13, from + 15, 2);
+        int minute = (int) number(s, from + 16, from + 18, 2);
+        int second = (int) number(s, from + 19, from + 21, 2);
+        int offsetHours = (int) number(s, from + 23, from + 25, 2);
+        int offsetMinutes = (int) number(s, from + 25, from + 27, 2);
+        if (month == 0 || (sign != '+' && sign != '-')
+                || day < 0 || year < 0 || hour < 0 || minute < 0 || second < 0 || offsetHours < 0 || offsetMinutes < 0) {
             return Long.MIN_VALUE;
         }
         try {
-            int offsetMinutes = Integer.parseInt(text.substring(23, 25)) * 60 + Integer.parseInt(text.substring(25, 27));
-            ZoneOffset offset = ZoneOffset.ofTotalSeconds((sign == '-' ? -offsetMinutes : offsetMinutes) * 60);
-            LocalDateTime local = LocalDateTime.of(Integer.parseInt(text.substring(8, 12)), month,
-                    Integer.parseInt(text.substring(1, 3)), Integer.parseInt(text.substring(13, 15)),
-                    Integer.parseInt(text.substring(16, 18)), Integer.parseInt(text.substring(19, 21)));
-            return local.toInstant(offset).toEpochMilli();
+            int offsetTotal = offsetHours * 60 + offsetMinutes;
+            ZoneOffset offset = ZoneOffset.ofTotalSeconds((sign == '-' ? -offsetTotal : offsetTotal) * 60);
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(offset).toEpochMilli();
         } catch (DateTimeException e) {
             return Long.MIN_VALUE;
         }
+    }
+
+    /** 1 to 12 for the English month abbreviation at {@code at}; 0 for any other text. */
+    private static int month(String s, int at) {
+        for (int m = 0; m < 12; m++) {
+            if (s.regionMatches(at, MONTHS, m * 3, 3)) {
+                return m + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The ASCII digits from {@code from} to {@code to} as a number; -1 when none, more than {@code maxDigits} (at most 18) or not all digits. */
+    private static long number(String s, int from, int to, int maxDigits) {
+        if (to - from < 1 || to - from > maxDigits) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (!isDigit(c)) {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     @Override

@@ -16,11 +16,42 @@ record ClientName(String text, boolean hostname) {
     private static final int MAX_NAME = 253;
 
     static Optional<ClientName> parse(String s) {
+        // Nearly every client is an IPv4 address already in its canonical form, as Apache prints one:
+        // it is kept as it is, with no address parsed and printed again.
+        if (isCanonicalIpv4(s)) {
+            return Optional.of(new ClientName(s, false));
+        }
         // Guava parses literals only; it never asks DNS, unlike InetAddress.getByName.
         if (InetAddresses.isInetAddress(s)) {
             return Optional.of(new ClientName(InetAddresses.toAddrString(InetAddresses.forString(s)), false));
         }
         return isHostName(s) ? Optional.of(new ClientName(s.toLowerCase(Locale.ROOT), true)) : Optional.empty();
+    }
+
+    /**
+     * Four dot-separated decimal numbers from 0 to 255 in ASCII digits, none with a leading zero:
+     * what {@code InetAddresses.toAddrString} prints for the address, so the text is its canonical form.
+     */
+    private static boolean isCanonicalIpv4(String s) {
+        int pos = 0;
+        for (int part = 0; part < 4; part++) {
+            if (part > 0) {
+                if (pos >= s.length() || s.charAt(pos) != '.') {
+                    return false;
+                }
+                pos++;
+            }
+            int start = pos;
+            int value = 0;
+            while (pos < s.length() && pos - start < 3 && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+                value = value * 10 + (s.charAt(pos) - '0');
+                pos++;
+            }
+            if (pos == start || value > 255 || (pos - start > 1 && s.charAt(start) == '0')) {
+                return false;
+            }
+        }
+        return pos == s.length();
     }
 
     /** Letters, digits, hyphens, underscores (seen in real PTR records) and dots, with at least one letter. */

@@ -20,6 +20,9 @@ import org.jsoup.nodes.Element;
  * {@code SS} that is not a whole number. A page without such a table (ExtendedStatus Off) has no
  * workers to report.
  *
+ * <p>The page is read by {@link StatusMarkup} when it is the plain markup mod_status writes, else
+ * by jsoup, as browsers read HTML; both give the same cells.
+ *
  * <p>Rows in state {@code _} (waiting) and {@code .} (open slot) are left out: their client and
  * request are what the slot served last, not what it serves now.
  */
@@ -27,13 +30,47 @@ public final class ExtendedStatusParser {
 
     private ExtendedStatusParser() {}
 
-    /** One table cell as a reader sees it: text with entities decoded and whitespace collapsed. */
-    private record Cell(String text, boolean header) {}
+    /** A {@code td} or {@code th} cell; its text, as a reader sees it, is worked out only for the cells read (most are not). */
+    sealed interface Cell {
+
+        boolean header();
+
+        String text();
+
+        /** A cell of the markup {@link StatusMarkup} read: its content runs from {@code from} to {@code to} in {@code html}. */
+        record Scanned(String html, int from, int to, boolean header) implements Cell {
+            @Override
+            public String text() {
+                return StatusMarkup.cellText(html, from, to);
+            }
+        }
+
+        /** A cell of the document jsoup built. */
+        record Parsed(Element element) implements Cell {
+            @Override
+            public boolean header() {
+                return element.nameIs("th");
+            }
+
+            @Override
+            public String text() {
+                // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
+                return element.text().replace('\u00a0', ' ').trim();
+            }
+        }
+    }
 
     public static List<WorkerRequest> parse(String html) {
-        // jsoup reads HTML as browsers do, cut-off or garbled pages included.
-        for (Element element : Jsoup.parse(html).select("table")) {
-            List<List<Cell>> table = rows(element);
+        try {
+            return workers(StatusMarkup.tables(html));
+        } catch (StatusMarkup.NotPlainMarkup notPlain) {
+            // jsoup reads HTML as browsers do, cut-off or garbled pages included; reading is pure, so it starts afresh
+            return workers(parsedTables(html));
+        }
+    }
+
+    private static List<WorkerRequest> workers(List<List<List<Cell>>> tables) {
+        for (List<List<Cell>> table : tables) {
             for (int r = 0; r < table.size(); r++) {
                 Columns columns = Columns.of(table.get(r));
                 if (columns != null) {
@@ -44,19 +81,23 @@ public final class ExtendedStatusParser {
         return List.of();
     }
 
-    private static List<List<Cell>> rows(Element table) {
-        List<List<Cell>> rows = new ArrayList<>();
-        for (Element tr : table.select("tr")) {
-            List<Cell> row = new ArrayList<>();
-            for (Element cell : tr.children()) {
-                if (cell.nameIs("td") || cell.nameIs("th")) {
-                    // &nbsp; is a space to a reader; jsoup keeps it as U+00A0
-                    row.add(new Cell(cell.text().replace('\u00a0', ' ').trim(), cell.nameIs("th")));
+    /** Every table of the document jsoup builds, as rows of their {@code td} and {@code th} cells. */
+    private static List<List<List<Cell>>> parsedTables(String html) {
+        List<List<List<Cell>>> tables = new ArrayList<>();
+        for (Element table : Jsoup.parse(html).getElementsByTag("table")) {
+            List<List<Cell>> rows = new ArrayList<>();
+            for (Element tr : table.getElementsByTag("tr")) {
+                List<Cell> row = new ArrayList<>();
+                for (Element cell : tr.children()) {
+                    if (cell.nameIs("td") || cell.nameIs("th")) {
+                        row.add(new Cell.Parsed(cell));
+                    }
                 }
+                rows.add(row);
             }
-            rows.add(row);
+            tables.add(rows);
         }
-        return rows;
+        return tables;
     }
 
     private static List<WorkerRequest> busyWorkers(List<List<Cell>> rows, Columns columns) {
@@ -90,10 +131,11 @@ public final class ExtendedStatusParser {
     /** Column positions in the worker table; -1 for an optional column the table lacks. */
     private record Columns(int mode, int client, int vhost, int request, int secondsSinceRequest) {
 
-        static Columns of(List<Cell> header) {
-            if (header.isEmpty() || !header.stream().allMatch(Cell::header)) {
+        static Columns of(List<Cell> cells) {
+            if (cells.isEmpty() || !cells.stream().allMatch(Cell::header)) {
                 return null;
             }
+            List<String> header = cells.stream().map(Cell::text).toList();
             int mode = indexOf(header, "M");
             int client = indexOf(header, "Client");
             if (mode < 0 || client < 0) {
@@ -106,9 +148,9 @@ public final class ExtendedStatusParser {
             return Math.max(Math.max(mode, client), Math.max(Math.max(vhost, request), secondsSinceRequest));
         }
 
-        private static int indexOf(List<Cell> header, String name) {
+        private static int indexOf(List<String> header, String name) {
             for (int i = 0; i < header.size(); i++) {
-                if (header.get(i).text().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+                if (header.get(i).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
                     return i;
                 }
             }

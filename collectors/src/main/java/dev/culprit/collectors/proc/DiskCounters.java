@@ -32,7 +32,7 @@ public record DiskCounters(
             if (line.isBlank()) {
                 continue;
             }
-            String[] f = line.trim().split("\\s+");
+            String[] f = fields(line.trim());
             if (f.length == 7) {
                 continue; // a partition of a 2.6.0-2.6.24 kernel: four counters, none of them times; iostat -x skips it too
             }
@@ -52,6 +52,32 @@ public record DiskCounters(
             }
         }
         return all;
+    }
+
+    /**
+     * The whitespace-separated fields of a trimmed line, as {@code split("\\s+")} gives them (one
+     * empty field for an empty line), without a regular expression: diskstats has a line per device
+     * and partition, read every second.
+     */
+    private static String[] fields(String trimmed) {
+        List<String> fields = new ArrayList<>(20);
+        int i = 0;
+        do {
+            int start = i;
+            while (i < trimmed.length() && !isSpace(trimmed.charAt(i))) {
+                i++;
+            }
+            fields.add(trimmed.substring(start, i));
+            while (i < trimmed.length() && isSpace(trimmed.charAt(i))) {
+                i++;
+            }
+        } while (i < trimmed.length());
+        return fields.toArray(String[]::new);
+    }
+
+    /** What {@code \\s} matches: space, tab, newline, vertical tab, form feed, carriage return. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
     }
 
     /** Column {@code i}, when the line is at least {@code since} columns wide; 0 (as sysstat reads it) otherwise. */

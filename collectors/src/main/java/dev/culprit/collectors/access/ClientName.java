@@ -14,6 +14,8 @@ record ClientName(String text, boolean hostname) {
 
     /** RFC 1035's limit on a whole name. */
     private static final int MAX_NAME = 253;
+    /** Linux's limit on an interface name (IFNAMSIZ less its terminating zero). */
+    private static final int MAX_ZONE = 15;
 
     static Optional<ClientName> parse(String s) {
         // Nearly every client is an IPv4 address already in its canonical form, as Apache prints one:
@@ -21,11 +23,41 @@ record ClientName(String text, boolean hostname) {
         if (isCanonicalIpv4(s)) {
             return Optional.of(new ClientName(s, false));
         }
+        int percent = s.indexOf('%');
+        if (percent >= 0) {
+            return zoned(s.substring(0, percent), s.substring(percent + 1));
+        }
         // Guava parses literals only; it never asks DNS, unlike InetAddress.getByName.
         if (InetAddresses.isInetAddress(s)) {
             return Optional.of(new ClientName(InetAddresses.toAddrString(InetAddresses.forString(s)), false));
         }
         return isHostName(s) ? Optional.of(new ClientName(s.toLowerCase(Locale.ROOT), true)) : Optional.empty();
+    }
+
+    /**
+     * An IPv6 address with its zone ({@code fe80::1%eth0}): the zone names an interface of the host
+     * that wrote the log, not of this one, so the address is read without it and the zone kept as
+     * written. Guava would look the interface up here, and refuse (throw) where this host has none.
+     */
+    private static Optional<ClientName> zoned(String address, String zone) {
+        if (address.indexOf(':') < 0 || !isZone(zone) || !InetAddresses.isInetAddress(address)) {
+            return Optional.empty();
+        }
+        return Optional.of(new ClientName(InetAddresses.toAddrString(InetAddresses.forString(address)) + "%" + zone, false));
+    }
+
+    /** An interface name or index as Linux allows one: up to 15 characters, no spaces or slashes. */
+    private static boolean isZone(String zone) {
+        if (zone.isEmpty() || zone.length() > MAX_ZONE) {
+            return false;
+        }
+        for (int i = 0; i < zone.length(); i++) {
+            char c = zone.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -52,6 +52,18 @@ class AccessLogFormatTest {
     }
 
     @Test
+    void anAddressWithAZoneReadsTheSameOnEveryHost() {
+        // no host has an interface of this name: the zone is the logging host's, kept as text
+        assertThat(request(COMBINED, "FE80:0::1%culprit-x9 - - [29/Nov/2026:20:40:31 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"").client())
+                .isEqualTo("fe80::1%culprit-x9");
+        assertThat(COMBINED.read("127::%.0.0.66 - - [29/Nov/2026:20:40:31 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\""))
+                .isEqualTo(new AccessLogFormat.Request(new AccessLogLine("127::%.0.0.66", false, null,
+                        java.time.Instant.parse("2026-11-29T20:40:31Z").toEpochMilli(), "GET", "/", 200, 5)));
+        assertThat(COMBINED.read("203.0.113.7%eth0 - - [29/Nov/2026:20:40:31 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\""))
+                .as("IPv4 has no zones").isInstanceOf(AccessLogFormat.Unreadable.class);
+    }
+
+    @Test
     void controlCharactersApacheWouldHaveEscapedAreEscapedHere() {
         AccessLogLine line = request(COMBINED, "203.0.113.7 - - [29/Nov/2026:20:40:31 +0000] \"GET /a\u001b[2Jb HTTP/1.1\" 404 1 \"-\" \"-\"");
 

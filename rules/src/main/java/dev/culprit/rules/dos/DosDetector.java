@@ -238,9 +238,9 @@ public final class DosDetector implements Detector<DosDetector.State> {
         Evasive evasive = state.evasive();
         AccessLog access = state.access();
         String accessClient = null;
-        // The state is a value: only the maps an event changes are replaced, and the clients are a
-        // persistent map, changed in O(log n). A flood of 1,000 clients made copying both maps at every
-        // event three quarters of a replay's time.
+        // The state is a value: only the maps an event changes are replaced, and they are persistent
+        // maps, changed in O(log n). A flood of 1,000 clients made copying both maps at every event
+        // three quarters of a replay's time.
         Map<String, Client> clients = state.clients();
         Map<String, Target> targets = state.targets();
         if (event instanceof AccessTally tally) {
@@ -253,8 +253,9 @@ public final class DosDetector implements Detector<DosDetector.State> {
             }
             load = new Load(load.baseline(), load.baselineTs(), status.requestsPerSec(), saturationPct(status),
                     load.rateOnlySince());
-            targets = new LinkedHashMap<>(targets);
-            clients = withWorkers(status, clients, targets, now);
+            Held held = withWorkers(status, clients, targets, now);
+            clients = held.clients();
+            targets = held.targets();
         } else if (event instanceof EvasiveEvent e) {
             switch (e.kind()) {
                 case DENIED -> {
@@ -266,9 +267,8 @@ public final class DosDetector implements Detector<DosDetector.State> {
                                 c.requestsPerSec(), c.flooding()));
                     }
                     if (e.path() != null) {
-                        targets = new LinkedHashMap<>(targets);
                         Target t = targets.getOrDefault(e.path(), new Target(0, 0, null, now));
-                        putTarget(targets, e.path(), new Target(t.denied() + e.count(), t.workers(), t.vhost(), now));
+                        targets = withTarget(targets, e.path(), new Target(t.denied() + e.count(), t.workers(), t.vhost(), now));
                     }
                 }
                 case BLACKLISTED -> {
@@ -469,12 +469,11 @@ public final class DosDetector implements Detector<DosDetector.State> {
         return second - 1 == evasive.second() ? evasive.deniedInSecond() : 0;
     }
 
-    /**
-     * Counts who holds the busy workers: the clients with what they hold; only crowding clients' URLs
-     * become targets, put into {@code targets}.
-     */
-    private Map<String, Client> withWorkers(ApacheStatus status, Map<String, Client> clients, Map<String, Target> targets,
-                                            long now) {
+    /** The clients and targets after a status poll. */
+    private record Held(Map<String, Client> clients, Map<String, Target> targets) {}
+
+    /** Counts who holds the busy workers; only crowding clients' URLs become targets. */
+    private Held withWorkers(ApacheStatus status, Map<String, Client> clients, Map<String, Target> targets, long now) {
         Map<String, List<WorkerRequest>> byClient = new LinkedHashMap<>();
         for (WorkerRequest w : status.workers()) {
             String path = urlPath(w.request());
@@ -507,14 +506,14 @@ public final class DosDetector implements Detector<DosDetector.State> {
             clients = persistent(clients).plus(entry.getKey(), new Client(c.denied(), c.blacklisted(),
                     Math.max(c.workers(), held), c.crowding() || crowding, urls, vhost, now, c.requestsPerSec(), c.flooding()));
             if (crowding) {
-                String clientVhost = vhost;
-                perPath.forEach((path, n) -> {
-                    Target t = targets.getOrDefault(path, new Target(0, 0, clientVhost, now));
-                    putTarget(targets, path, new Target(t.denied(), Math.max(t.workers(), n), clientVhost, now));
-                });
+                for (Map.Entry<String, Integer> hit : perPath.entrySet()) {
+                    Target t = targets.getOrDefault(hit.getKey(), new Target(0, 0, vhost, now));
+                    targets = withTarget(targets, hit.getKey(),
+                            new Target(t.denied(), Math.max(t.workers(), hit.getValue()), vhost, now));
+                }
             }
         }
-        return clients;
+        return new Held(clients, targets);
     }
 
     /** {@code GET /a/b.php?x=1 HTTP/1.1} → {@code /a/b.php}; null when the request has no path. */
@@ -530,9 +529,9 @@ public final class DosDetector implements Detector<DosDetector.State> {
         return query < 0 ? parts[1] : parts[1].substring(0, query);
     }
 
-    /** The clients as a persistent map: a state restored from a checkpoint holds a plain one. */
-    private static PMap<String, Client> persistent(Map<String, Client> clients) {
-        return clients instanceof PMap<String, Client> known ? known : HashTreePMap.from(clients);
+    /** A map of the state as a persistent one: a state restored from a checkpoint holds plain maps. */
+    private static <V> PMap<String, V> persistent(Map<String, V> map) {
+        return map instanceof PMap<String, V> known ? known : HashTreePMap.from(map);
     }
 
     private static Client newClient(long now) {
@@ -548,16 +547,22 @@ public final class DosDetector implements Detector<DosDetector.State> {
         return more;
     }
 
-    /** Keeps the most hit targets: a flood of random URLs must not grow the state without end. */
-    private static void putTarget(Map<String, Target> targets, String path, Target target) {
-        if (!targets.containsKey(path) && targets.size() >= MAX_TARGETS) {
-            targets.entrySet().stream()
+    /**
+     * The targets with {@code target}, keeping the most hit: a flood of random URLs must not grow the
+     * state without end. The least hit goes first, then the least recent, then by path.
+     */
+    private static PMap<String, Target> withTarget(Map<String, Target> targets, String path, Target target) {
+        PMap<String, Target> kept = persistent(targets);
+        if (!kept.containsKey(path) && kept.size() >= MAX_TARGETS) {
+            String leastHit = kept.entrySet().stream()
                     .min(Comparator.comparingLong((Map.Entry<String, Target> e) -> e.getValue().denied() + e.getValue().workers())
-                            .thenComparingLong(e -> e.getValue().lastSeen()))
-                    .map(Map.Entry::getKey)
-                    .ifPresent(targets::remove);
+                            .thenComparingLong(e -> e.getValue().lastSeen())
+                            .thenComparing(Map.Entry::getKey))
+                    .orElseThrow()
+                    .getKey();
+            kept = kept.minus(leastHit);
         }
-        targets.put(path, target);
+        return kept.plus(path, target);
     }
 
     /** The entries last seen at {@code cutoff} or later; the same map when none is older. */

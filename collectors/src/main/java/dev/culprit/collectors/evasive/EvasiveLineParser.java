@@ -1,5 +1,6 @@
 package dev.culprit.collectors.evasive;
 
+import dev.culprit.collectors.Ascii;
 import dev.culprit.collectors.LineParser;
 import dev.culprit.collectors.ParseResult;
 import dev.culprit.collectors.syslog.SyslogLine;
@@ -29,9 +30,9 @@ public final class EvasiveLineParser implements LineParser {
     private static final Pattern DENIAL =
             Pattern.compile("\\[client (\\[[^\\]\\s]*\\]:\\d+|[^\\]\\s]+)\\] client denied by server configuration: (.*)", Pattern.DOTALL);
     private static final String REFERER = ", referer: ";
-    private static final Pattern BLACKLISTING = Pattern.compile("Blacklisting address (\\S+): possible DoS attack\\.");
-    // strerror() text has no colon, so the last ": " ends the file name.
-    private static final Pattern CANNOT_OPEN = Pattern.compile("Couldn't open logfile (.+/)([^/]*): ([^:]+)", Pattern.DOTALL);
+    private static final String BLACKLISTING = "Blacklisting address ";
+    private static final String POSSIBLE_DOS = ": possible DoS attack.";
+    private static final String CANNOT_OPEN = "Couldn't open logfile ";
     private static final String DOS_FILE = "dos-";
 
     private final ZoneId zone;
@@ -101,20 +102,33 @@ public final class EvasiveLineParser implements LineParser {
             return ParseResult.IGNORED;
         }
         String pid = line.pid() == null ? null : "child pid " + line.pid();
-        Matcher blacklisting = BLACKLISTING.matcher(line.message());
-        if (blacklisting.matches()) {
-            String client = blacklisting.group(1);
+        String message = line.message();
+        String client = blacklisted(message);
+        if (client != null) {
             if (!IpLiteral.isAddress(client)) {
                 return ParseResult.unparseable("blacklisted address '" + client + "' is not an IP address");
             }
             return ParseResult.parsed(new EvasiveEvent(host, SYSLOG, line.ts(), Schema.VERSION,
                     Kind.BLACKLISTED, client, null, 1, pid, null, null));
         }
-        Matcher cannotOpen = CANNOT_OPEN.matcher(line.message());
-        if (cannotOpen.matches()) {
-            return ParseResult.parsed(misconfigured(host, line.ts(), cannotOpen.group(1), cannotOpen.group(2), cannotOpen.group(3)));
+        EvasiveEvent misconfigured = misconfigured(host, line.ts(), message);
+        if (misconfigured != null) {
+            return ParseResult.parsed(misconfigured);
         }
         return ParseResult.unparseable("mod_evasive syslog message is neither 'Blacklisting address' nor 'Couldn't open logfile'");
+    }
+
+    /**
+     * The address in {@code Blacklisting address ADDRESS: possible DoS attack.}, ADDRESS being
+     * {@code \S+}; null for any other message.
+     */
+    private static String blacklisted(String message) {
+        int end = message.length() - POSSIBLE_DOS.length();
+        if (!message.startsWith(BLACKLISTING) || !message.endsWith(POSSIBLE_DOS) || end <= BLACKLISTING.length()
+                || Ascii.endOfNonSpace(message, BLACKLISTING.length()) < end) {
+            return null;
+        }
+        return message.substring(BLACKLISTING.length(), end);
     }
 
     /**
@@ -122,10 +136,23 @@ public final class EvasiveLineParser implements LineParser {
      * address in the file name. The detail names the address as {@code <IP>} so that lines
      * about the same directory and reason read, and aggregate, as one problem.
      */
-    private static EvasiveEvent misconfigured(String host, long ts, String dir, String file, String reason) {
-        String address = file.startsWith(DOS_FILE) ? file.substring(DOS_FILE.length()) : "";
+    private static EvasiveEvent misconfigured(String host, long ts, String message) {
+        // Couldn't open logfile DIR/FILE: REASON, the shape of (.+/)([^/]*): ([^:]+): strerror() text
+        // has no colon, so the last ": " ends the file name, and the last '/' before it the directory.
+        int colon = message.lastIndexOf(':');
+        if (!message.startsWith(CANNOT_OPEN) || colon < CANNOT_OPEN.length() || !Ascii.isAt(message, colon + 1, ' ')
+                || colon + 2 >= message.length()) {
+            return null;
+        }
+        int slash = message.lastIndexOf('/', colon - 1);
+        if (slash <= CANNOT_OPEN.length()) {
+            return null; // no directory, or only the "/" with nothing before it
+        }
+        int file = slash + 1;
+        String address = message.startsWith(DOS_FILE, file) ? message.substring(file + DOS_FILE.length(), colon) : "";
         boolean named = IpLiteral.isAddress(address);
-        String detail = "Couldn't open logfile " + dir + (named ? DOS_FILE + "<IP>" : file) + ": " + reason;
+        // the message itself, with the address in the file name as <IP> when it names one
+        String detail = named ? message.substring(0, file) + DOS_FILE + "<IP>" + message.substring(colon) : message;
         return new EvasiveEvent(host, SYSLOG, ts, Schema.VERSION, Kind.MISCONFIGURED, named ? address : null, null, 1, detail, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package dev.culprit.collectors.phpmail;
 
+import dev.culprit.collectors.Ascii;
 import dev.culprit.events.PhpMail.Origin;
 import java.util.Optional;
 import java.util.Set;
@@ -16,31 +17,30 @@ record MailCaller(String script, int line, Origin origin) {
     // What PHP calls code that has no file: php -r, php < file, php -a.
     private static final Set<String> NO_FILE = Set.of("Command line code", "Standard input code", "php shell code");
 
-    /** The caller, or empty when {@code location} is not {@code FILE:LINE} in one of PHP's forms. */
-    static Optional<MailCaller> parse(String location) {
-        int eval = location.indexOf(EVAL);
-        if (eval >= 0) {
+    /**
+     * The caller, or empty when {@code location[start, end)} is not {@code FILE:LINE} in one of
+     * PHP's forms. Read in place, without cutting the location out of the line first.
+     */
+    static Optional<MailCaller> parse(String location, int start, int end) {
+        int eval = location.indexOf(EVAL, start);
+        if (eval >= 0 && eval + EVAL.length() <= end) {
             // The first marker is the outermost eval; its "(N)" is the line in the real file.
             int open = location.lastIndexOf('(', eval);
-            if (open <= 0) {
-                return Optional.empty();
-            }
-            Optional<Integer> line = number(location.substring(open + 1, eval));
-            if (line.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new MailCaller(location.substring(0, open), line.get(), Origin.EVAL));
+            int line = open > start ? number(location, open + 1, eval) : -1;
+            return line < 0 ? Optional.empty() : Optional.of(new MailCaller(location.substring(start, open), line, Origin.EVAL));
         }
-        int colon = location.lastIndexOf(':');
-        if (colon <= 0) {
+        int colon = location.lastIndexOf(':', end - 1);
+        int line = colon > start ? number(location, colon + 1, end) : -1;
+        if (line < 0) {
             return Optional.empty();
         }
-        String script = location.substring(0, colon);
-        return number(location.substring(colon + 1))
-                .map(line -> new MailCaller(script, line, NO_FILE.contains(script) ? Origin.COMMAND_LINE : Origin.FILE));
+        String script = location.substring(start, colon);
+        return Optional.of(new MailCaller(script, line, NO_FILE.contains(script) ? Origin.COMMAND_LINE : Origin.FILE));
     }
 
-    private static Optional<Integer> number(String digits) {
-        return digits.matches("\\d{1,9}") ? Optional.of(Integer.valueOf(digits)) : Optional.empty();
+    /** The number {@code s[from, to)} writes in one to nine ASCII digits ({@code \d{1,9}}), or -1 when it is not one. */
+    private static int number(String s, int from, int to) {
+        int count = to - from;
+        return count >= 1 && count <= 9 && Ascii.isDigits(s, from, count) ? Ascii.number(s, from, count) : -1;
     }
 }

@@ -46,7 +46,7 @@ class PhpMailRegexParityTest {
         }
         LineMutations mutations = new LineMutations(real, 20261203L);
         Random random = new Random(20261203L);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             String line = i % 2 == 0 ? mutations.next() : salted(real.get(random.nextInt(real.size())), random);
             ParseResult expected = regex.parse("vm", line);
             assertThat(hand.parse("vm", line)).as("line %d: %s", i, abbreviated(line)).isEqualTo(expected);
@@ -86,7 +86,7 @@ class PhpMailRegexParityTest {
                 "a@b.c,,;b@c.d", " \t a@b.c \t ", "<\u0001 A@B.C\u0001>");
         List<String> gaps = List.of(" ", "  ", "\t", "\u2003", "\u000B", "");
         Random random = new Random(20261203L);
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             StringBuilder headers = new StringBuilder();
             for (int n = 1 + random.nextInt(4); n > 0; n--) {
                 headers.append(names.get(random.nextInt(names.size()))).append(gaps.get(random.nextInt(gaps.size())))

@@ -34,9 +34,20 @@ public final class FieldLimit {
         return text.substring(0, keep) + marker(text.length() - keep);
     }
 
-    /** Each of {@code texts} cut to {@code limit} ({@link #cap}); null stays null. */
+    /**
+     * Each of {@code texts} cut to {@code limit} ({@link #cap}), as an unmodifiable list; null stays
+     * null. A plain loop: every mail's recipients pass here, and a stream was a parser's largest cost.
+     */
     public static java.util.List<String> capEach(java.util.List<String> texts, int limit) {
-        return texts == null ? null : texts.stream().map(t -> cap(t, limit)).toList();
+        if (texts == null) {
+            return null;
+        }
+        String[] capped = new String[texts.size()];
+        int i = 0;
+        for (String text : texts) {
+            capped[i++] = cap(text, limit);
+        }
+        return java.util.Collections.unmodifiableList(java.util.Arrays.asList(capped));
     }
 
     private static String marker(int cut) {

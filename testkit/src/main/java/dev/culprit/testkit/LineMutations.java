@@ -62,4 +62,27 @@ public final class LineMutations {
         }
         return s.toString();
     }
+
+    /**
+     * {@code line} with one to three characters inserted or replaced by characters of {@code syntax}:
+     * a real line just off the shape a parser expects, for comparing two parsers on it.
+     */
+    public static String salted(String line, String syntax, Random random) {
+        StringBuilder s = new StringBuilder(line);
+        for (int n = 1 + random.nextInt(3); n > 0; n--) {
+            int at = random.nextInt(s.length() + 1);
+            String piece = String.valueOf(syntax.charAt(random.nextInt(syntax.length())));
+            if (random.nextBoolean() || at == s.length()) {
+                s.insert(at, piece);
+            } else {
+                s.replace(at, at + 1, piece);
+            }
+        }
+        return s.toString();
+    }
+
+    /** A line short enough for an assertion's message. */
+    public static String abbreviated(String line) {
+        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
+    }
 }

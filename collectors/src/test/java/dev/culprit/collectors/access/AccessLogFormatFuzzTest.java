@@ -36,7 +36,7 @@ class AccessLogFormatFuzzTest {
                         assertBounded(request.line());
                     }
                 } catch (Throwable t) {
-                    fail("line " + i + " (" + line.length() + " chars) with " + format + ": " + abbreviated(line), t);
+                    fail("line " + i + " (" + line.length() + " chars) with " + format + ": " + LineMutations.abbreviated(line), t);
                 }
             }
         }
@@ -54,9 +54,5 @@ class AccessLogFormatFuzzTest {
         }
         assertThat(line.status()).isBetween(100, 599);
         assertThat(line.bytes()).isNotNegative();
-    }
-
-    private static String abbreviated(String line) {
-        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 }

@@ -34,12 +34,8 @@ class EvasiveLineParserFuzzTest {
             try {
                 assertThat(parser.parse("vm", line)).isInstanceOf(ParseResult.class);
             } catch (Throwable t) {
-                fail("line " + i + " (" + line.length() + " chars) threw: " + abbreviated(line), t);
+                fail("line " + i + " (" + line.length() + " chars) threw: " + LineMutations.abbreviated(line), t);
             }
         }
-    }
-
-    private static String abbreviated(String line) {
-        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 }

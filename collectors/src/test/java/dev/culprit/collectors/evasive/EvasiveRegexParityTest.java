@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class EvasiveRegexParityTest {
 
+    /** Digits and the syntax of the messages, which real lines are salted with. */
+    private static final String SYNTAX = "0123456789 :/.-[]\t";
+
     private static final Path CAPTURED = Path.of("src/test/resources/captured/evasive");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-29T21:00:00Z"), ZoneId.of("UTC"));
 
@@ -37,8 +40,8 @@ class EvasiveRegexParityTest {
         LineMutations mutations = new LineMutations(real, 20261203L);
         Random random = new Random(20261203L);
         for (int i = 0; i < 50_000; i++) {
-            String line = i % 2 == 0 ? mutations.next() : salted(real.get(random.nextInt(real.size())), random);
-            assertThat(hand.parse("vm", line)).as("line %d: %s", i, abbreviated(line)).isEqualTo(regex.parse("vm", line));
+            String line = i % 2 == 0 ? mutations.next() : LineMutations.salted(real.get(random.nextInt(real.size())), SYNTAX, random);
+            assertThat(hand.parse("vm", line)).as("line %d: %s", i, LineMutations.abbreviated(line)).isEqualTo(regex.parse("vm", line));
         }
     }
 
@@ -66,24 +69,5 @@ class EvasiveRegexParityTest {
                 assertThat(hand.parse("vm", line)).as(line).isEqualTo(regex.parse("vm", line));
             }
         }
-    }
-
-    /** A real line with characters swapped for the syntax of the messages. */
-    private static String salted(String line, Random random) {
-        StringBuilder s = new StringBuilder(line);
-        for (int n = 1 + random.nextInt(3); n > 0; n--) {
-            int at = random.nextInt(s.length() + 1);
-            String piece = String.valueOf("0123456789 :/.-[]\t".charAt(random.nextInt(18)));
-            if (random.nextBoolean() || at == s.length()) {
-                s.insert(at, piece);
-            } else {
-                s.replace(at, at + 1, piece);
-            }
-        }
-        return s.toString();
-    }
-
-    private static String abbreviated(String line) {
-        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 }

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class SyslogPrefixRegexParityTest {
 
+    /** Digits and the syntax of the prefix, which real lines are salted with. */
+    private static final String SYNTAX = "0123456789 :-+.TZ[]\t";
+
     private static final Path CAPTURED = Path.of("src/test/resources/captured");
     private static final String REST = " vm mod_evasive[8103]: Blacklisting address 127.0.0.67: possible DoS attack.";
 
@@ -39,8 +42,8 @@ class SyslogPrefixRegexParityTest {
             LineMutations mutations = new LineMutations(real, 20261203L);
             Random random = new Random(20261203L);
             for (int i = 0; i < 25_000; i++) {
-                String line = i % 2 == 0 ? mutations.next() : salted(real.get(random.nextInt(real.size())), random);
-                assertThat(hand.parse(line)).as("line %d: %s", i, abbreviated(line)).isEqualTo(regex.parse(line));
+                String line = i % 2 == 0 ? mutations.next() : LineMutations.salted(real.get(random.nextInt(real.size())), SYNTAX, random);
+                assertThat(hand.parse(line)).as("line %d: %s", i, LineMutations.abbreviated(line)).isEqualTo(regex.parse(line));
             }
         }
     }
@@ -102,24 +105,5 @@ class SyslogPrefixRegexParityTest {
                 }
             }
         }
-    }
-
-    /** A real line with characters swapped for digits and the syntax of the prefix. */
-    private static String salted(String line, Random random) {
-        StringBuilder s = new StringBuilder(line);
-        for (int n = 1 + random.nextInt(3); n > 0; n--) {
-            int at = random.nextInt(s.length() + 1);
-            String piece = String.valueOf("0123456789 :-+.TZ[]\t".charAt(random.nextInt(20)));
-            if (random.nextBoolean() || at == s.length()) {
-                s.insert(at, piece);
-            } else {
-                s.replace(at, at + 1, piece);
-            }
-        }
-        return s.toString();
-    }
-
-    private static String abbreviated(String line) {
-        return line.length() <= 300 ? line : line.substring(0, 300) + "...";
     }
 }

@@ -144,11 +144,16 @@ public final class EmbeddedKafka implements AutoCloseable {
      * (a topic made by an older Culprit may lack one).
      */
     public void createTopics(Collection<String> topics) {
-        try (Admin admin = admin()) {
+        createTopics(access, topics, (short) 1);
+    }
+
+    /** The same on any Kafka {@code kafka} reaches, each topic with {@code replication} copies. */
+    public static void createTopics(KafkaAccess kafka, Collection<String> topics, short replication) {
+        try (Admin admin = admin(kafka)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream()
                     .filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), (short) 1).configs(Topics.configOf(t)))
+                    .map(t -> new NewTopic(t, Topics.partitionsOf(t), replication).configs(Topics.configOf(t)))
                     .collect(Collectors.toList());
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
@@ -177,6 +182,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private Admin admin() {
+        return admin(access);
+    }
+
+    private static Admin admin(KafkaAccess access) {
         Map<String, Object> config = access.clientConfig();
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return Admin.create(config);
@@ -203,7 +212,12 @@ public final class EmbeddedKafka implements AutoCloseable {
      * log directory is formatted at Kafka's default, and one an earlier Culprit made is at it too.
      */
     private void pinTransactionVersion() {
-        try (Admin admin = admin()) {
+        pinTransactionVersion(access);
+    }
+
+    /** The same on any Kafka {@code kafka} reaches (a cluster of nodes made with {@link #nodeProperties}). */
+    public static void pinTransactionVersion(KafkaAccess kafka) {
+        try (Admin admin = admin(kafka)) {
             if (transactionVersion(admin) <= TRANSACTION_VERSION) {
                 return;
             }
@@ -234,10 +248,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static Properties brokerProperties(Path logDir, int brokerPort, int controllerPort, String password) {
+        return nodeProperties(1, logDir, brokerPort, controllerPort, "1@127.0.0.1:" + controllerPort, password, (short) 1);
+    }
+
+    /**
+     * The settings of one KRaft node (broker and controller in one) on loopback, of a quorum of
+     * {@code quorumVoters} ({@code 1@127.0.0.1:PORT,2@...}): both listeners take only SASL/PLAIN logins
+     * as {@link #USER} with {@code password}; Kafka's own topics get {@code replication} copies and,
+     * with more than one, every topic needs two in sync to take a write ({@code min.insync.replicas}).
+     */
+    public static Properties nodeProperties(int nodeId, Path logDir, int brokerPort, int controllerPort, String quorumVoters,
+                                            String password, short replication) {
+        String inSync = String.valueOf(Math.min(2, replication));
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("node.id", String.valueOf(nodeId));
+        p.put("controller.quorum.voters", quorumVoters);
         p.put("listeners", CLIENT_LISTENER + "://127.0.0.1:" + brokerPort + "," + CONTROLLER_LISTENER + "://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", CLIENT_LISTENER + "://127.0.0.1:" + brokerPort);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
@@ -253,13 +279,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("listener.name." + CONTROLLER_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config", jaas);
         p.put("log.dirs", logDir.toString());
         p.put("num.partitions", "1");
-        p.put("offsets.topic.replication.factor", "1");
+        p.put("default.replication.factor", String.valueOf(replication));
+        p.put("min.insync.replicas", inSync);
+        p.put("offsets.topic.replication.factor", String.valueOf(replication));
         p.put("offsets.topic.num.partitions", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.replication.factor", String.valueOf(replication));
+        p.put("transaction.state.log.min.isr", inSync);
         p.put("transaction.state.log.num.partitions", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", String.valueOf(replication));
+        p.put("share.coordinator.state.topic.min.isr", inSync);
         p.put("group.initial.rebalance.delay.ms", "0");
         // A transaction past its timeout (a collector killed mid-transaction) is aborted within a
         // second of it, not ten: until then it holds back its partition from read_committed readers.
@@ -275,14 +303,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void format(Path logDir) {
+        format(logDir, Uuid.randomUuid().toString(), 1);
+    }
+
+    /**
+     * Formats a node's log directory for cluster {@code clusterId} (every node of one cluster shares
+     * it); one formatted before keeps its cluster id and data.
+     */
+    public static void format(Path logDir, String clusterId, int nodeId) {
         if (Files.exists(logDir.resolve("meta.properties"))) {
-            return; // formatted by an earlier start: keep its cluster id and data
+            return;
         }
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
+                    .setClusterId(clusterId)
+                    .setNodeId(nodeId)
                     .setControllerListenerName(CONTROLLER_LISTENER)
                     .setMetadataLogDirectory(logDir.toString())
                     .setDirectories(List.of(logDir.toString()))

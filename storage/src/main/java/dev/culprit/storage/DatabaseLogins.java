@@ -25,7 +25,7 @@ public record DatabaseLogins(DatabaseLogin admin, DatabaseLogin pipeline, Databa
     }
 
     /** Reads the logins file, refusing it if anyone but its owner could read it. */
-    static DatabaseLogins read(Path file) {
+    public static DatabaseLogins read(Path file) {
         Properties p = OwnerOnlyFile.readProperties(file);
         return new DatabaseLogins(login(p, file, "admin"), login(p, file, "pipeline"), login(p, file, "reader"));
     }

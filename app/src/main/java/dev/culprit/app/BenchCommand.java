@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "COMMAND",
         description = {"Measures Culprit on this machine; each subcommand prints its figures and the machine.",
             "How each is run, and the figures of the project's machines: docs/PERFORMANCE.md."},
-        subcommands = {LineBench.class, PipelineBench.class, ReplayBench.class, CollectorBench.class})
+        subcommands = {LineBench.class, PipelineBench.class, ReplayBench.class, CollectorBench.class, ClusterBench.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

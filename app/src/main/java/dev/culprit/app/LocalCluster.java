@@ -327,6 +327,8 @@ final class LocalCluster {
         settings.put("jobmanager.memory.process.size", "768m");
         settings.put("taskmanager.memory.process.size", "1024m");
         settings.put("taskmanager.memory.managed.fraction", "0.1");
+        // a job's slots spread over the TaskManagers, so that losing one loses part of the job, not all of it
+        settings.put("cluster.evenly-spread-out-slots", "true");
         settings.put("heartbeat.interval", "2000");
         settings.put("heartbeat.timeout", "10000");
         settings.put("execution.checkpointing.dir", checkpoints().toUri().toString());

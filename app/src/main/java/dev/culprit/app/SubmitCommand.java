@@ -50,7 +50,9 @@ public final class SubmitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         FlinkRest rest = cluster.rest();
         String jarId = rest.uploadJar(jobJar);
-        String job = rest.run(jarId, arguments(cluster, rules), parallelism);
+        List<String> args = new ArrayList<>(arguments(cluster, rules));
+        args.addAll(List.of("--parallelism", String.valueOf(parallelism)));
+        String job = rest.run(jarId, args, parallelism);
         spec.commandLine().getOut().println(job);
         spec.commandLine().getOut().flush();
         err.println("culprit: job " + job + " runs on " + cluster.restUri() + " (parallelism " + parallelism + ")");

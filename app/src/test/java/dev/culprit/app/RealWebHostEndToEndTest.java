@@ -283,17 +283,6 @@ class RealWebHostEndToEndTest {
 
     /** The shipped rule files, the mail rule's window and cool-down shortened (see the class comment). */
     private Path shippedRulesWithAShortMailWindow() throws Exception {
-        Path shipped = Path.of("../rules");
-        Path rules = Files.createDirectories(work.resolve("rules"));
-        for (String kind : List.of("iowait", "dos", "mail")) {
-            Files.copy(shipped.resolve(kind + ".yaml"), rules.resolve(kind + ".yaml"));
-        }
-        Path mail = rules.resolve("mail.yaml");
-        String text = Files.readString(mail);
-        String shortened = text.replaceFirst("(?m)^window: 10m", "window: 1m").replaceFirst("(?m)^cooldown: 10m", "cooldown: 30s");
-        assertThat(shortened).as("the shipped mail.yaml still has window: 10m and cooldown: 10m").isNotEqualTo(text)
-                .contains("window: 1m").contains("cooldown: 30s");
-        Files.writeString(mail, shortened);
-        return rules;
+        return TestRules.shippedWithAShortMailWindow(work);
     }
 }

@@ -6,6 +6,7 @@ import dev.culprit.jobs.serde.JsonTypeInfo;
 import dev.culprit.rules.Detector;
 import dev.culprit.rules.RuleSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,15 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
      * the rest of the replay waiting in memory. Its later events, if any, are judged as late.
      */
     static final long STREAM_LAG_LIMIT_MS = 5 * 60_000;
+    /**
+     * The order of one host's events of one instant: by kind, and of one kind as they came. Events of
+     * one kind come from one topic and so, for one host, from one partition, in the order the host sent
+     * them; events of different kinds come through different partitions, in whichever order the job
+     * reads them. Judged by kind, the same events make the same incidents whether they come live,
+     * from an archive, or over a cluster after a failover (a disk sample judged before or after its
+     * instant's CPU sample moved an I/O-wait incident's start by a second).
+     */
+    private static final Comparator<Event> SAME_INSTANT_ORDER = Comparator.comparing(e -> e.getClass().getName());
     /** At the end of a bounded input, an open incident is run on at most this long past the host's last event. */
     private static final long END_OF_INPUT_HORIZON_MS = 24 * 3_600_000L;
 
@@ -231,6 +241,7 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
             if (events != null) {
                 pending.remove(ts);
                 waiting.remove(ts);
+                events.sort(SAME_INSTANT_ORDER);
                 for (Event event : events) {
                     judge(event, detector, out);
                 }

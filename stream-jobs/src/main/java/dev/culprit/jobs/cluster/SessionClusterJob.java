@@ -48,8 +48,8 @@ public final class SessionClusterJob {
                 "the database logins file (a data directory's secrets/database.properties; owner-only); the job uses its pipeline login"),
         RULES("rules", "CULPRIT_RULES", "",
                 "a directory of rule files read at start; none: the shipped rules. Pushed rules (culprit rules push) apply while it runs"),
-        PARALLELISM("parallelism", "CULPRIT_PARALLELISM", "1",
-                "parallel instances of each operator; hosts are spread over them by name"),
+        PARALLELISM("parallelism", "CULPRIT_PARALLELISM", "",
+                "parallel instances of each operator, hosts spread over them by name; none: the submission's or the cluster's parallelism.default"),
         CHECKPOINTS("checkpoints", "CULPRIT_CHECKPOINTS", "",
                 "where checkpoints go, a URI every JobManager and TaskManager reaches (file:///shared/dir); none: the cluster's own setting"),
         CHECKPOINT_INTERVAL("checkpoint-interval", "CULPRIT_CHECKPOINT_INTERVAL", "5s",
@@ -107,6 +107,7 @@ public final class SessionClusterJob {
     }
 
     /** The settings read and checked: everything wrong is said before the job is built. */
+    /** {@code parallelism} 0: as the submission or the cluster says. */
     record Settings(KafkaAccess kafka, DatabaseAccess database, RuleSet rules, int parallelism, String checkpoints,
                     Duration checkpointInterval, Duration keepEvents, String transactionPrefix, String jobName) {
 
@@ -163,7 +164,8 @@ public final class SessionClusterJob {
             } else {
                 rules = RuleFiles.load(Path.of(rulesDir)); // a mistake names the file and line
             }
-            return new Settings(kafka, database, rules, positive(Setting.PARALLELISM, value.apply(Setting.PARALLELISM)),
+            String parallelism = value.apply(Setting.PARALLELISM);
+            return new Settings(kafka, database, rules, parallelism.isEmpty() ? 0 : positive(Setting.PARALLELISM, parallelism),
                     value.apply(Setting.CHECKPOINTS), duration(Setting.CHECKPOINT_INTERVAL, value.apply(Setting.CHECKPOINT_INTERVAL)),
                     duration(Setting.KEEP_EVENTS, value.apply(Setting.KEEP_EVENTS)),
                     value.apply(Setting.TRANSACTION_PREFIX), value.apply(Setting.JOB_NAME));
@@ -189,7 +191,9 @@ public final class SessionClusterJob {
         }
 
         void build(StreamExecutionEnvironment env) {
-            env.setParallelism(parallelism);
+            if (parallelism > 0) {
+                env.setParallelism(parallelism);
+            }
             new CulpritJob(
                     KafkaEndpoints.source(kafka, jobName),
                     List.of(KafkaEndpoints.alertSink(kafka, transactionPrefix), new IncidentStoreSink(database)),

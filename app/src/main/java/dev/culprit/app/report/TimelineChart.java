@@ -3,7 +3,10 @@ package dev.culprit.app.report;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -87,15 +90,18 @@ public record TimelineChart(String id, String title, String unit, long from, lon
                 .append("\" data-start=\"").append(spanStart).append("\" data-end=\"").append(spanEnd == null ? "open" : spanEnd)
                 .append("\"><title>incident span</title></rect>");
         axes(svg, zone);
+        Map<Double, List<String>> labels = new LinkedHashMap<>();
         for (Threshold t : thresholds) {
             double y = y(t.value());
             svg.append("<line class=\"threshold\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT)
                     .append("\" y1=\"").append(n(y)).append("\" y2=\"").append(n(y)).append("\" data-threshold=\"")
                     .append(Html.escape(t.key())).append("\" data-value=\"").append(Html.exact(t.value())).append("\"/>");
-            svg.append("<text class=\"threshold-label\" x=\"").append(WIDTH - RIGHT - 4).append("\" y=\"").append(n(y - 3))
-                    .append("\" text-anchor=\"end\">").append(Html.escape(t.key())).append(' ').append(Html.figure(t.value()))
-                    .append("</text>");
+            labels.computeIfAbsent(t.value(), v -> new ArrayList<>()).add(t.key());
         }
+        // limits at the same height share one label, which would otherwise be drawn over itself
+        labels.forEach((value, keys) -> svg.append("<text class=\"threshold-label\" x=\"").append(WIDTH - RIGHT - 4)
+                .append("\" y=\"").append(n(y(value) - 3)).append("\" text-anchor=\"end\">")
+                .append(Html.escape(String.join(", ", keys))).append(' ').append(Html.figure(value)).append("</text>"));
         for (int i = 0; i < series.size(); i++) {
             Series s = series.get(i);
             String css = "series s" + (i % 6);

@@ -47,7 +47,7 @@ final class LivePages {
             + "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
     /** A comment line this often keeps proxies from closing an idle stream and finds a closed one. */
     private static final long KEEPALIVE_MS = 15_000;
-    /** Alerts a slow page may fall behind by before it misses some (it reloads the list to catch up). */
+    /** Alerts a page may fall behind by before it misses newer ones (a reload lists them from history). */
     private static final int MOST_QUEUED = 1_000;
 
     private final IncidentQueries queries;
@@ -283,7 +283,7 @@ final class LivePages {
                 return;
             }
             String html = ReportCommand.fromHistory(queries, found.get(), rules, key -> "/report/" + IncidentId.of(key),
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), zone);
             secure(response, "text/html");
             response.getWriter().write(html);
         }

@@ -77,7 +77,7 @@ public final class ReportCommand implements Callable<Integer> {
             err.println("culprit report: no incident '" + TerminalText.printable(id.strip()) + "' in " + queries.url());
             return Culprit.EXIT_RUNTIME;
         }
-        String html = fromHistory(queries, found.get(), rules, fileHref(), System.currentTimeMillis());
+        String html = fromHistory(queries, found.get(), rules, fileHref(), System.currentTimeMillis(), ZoneId.systemDefault());
         if (out != null && out.toString().equals("-")) {
             spec.commandLine().getOut().print(html);
             spec.commandLine().getOut().flush();
@@ -91,11 +91,10 @@ public final class ReportCommand implements Callable<Integer> {
 
     /** The report of a stored incident, with its host's stored events around it. */
     static String fromHistory(IncidentQueries queries, IncidentDetail detail, RuleSet rules, Function<String, String> incidentHref,
-                              long nowMs) {
+                              long nowMs, ZoneId zone) {
         IncidentReport.Window window = IncidentReport.Window.around(detail.incident(), nowMs);
         List<Event> events = queries.events(detail.incident().host(), window.from(), window.to(), IncidentReport.MOST_EVENTS);
-        return IncidentReport.html(new IncidentReport.Input(detail, events, window.from(), window.to(), rules, incidentHref),
-                ZoneId.systemDefault());
+        return IncidentReport.html(new IncidentReport.Input(detail, events, window.from(), window.to(), rules, incidentHref), zone);
     }
 
     /** The file a report on the incident with this key is written to when not told: linked reports find each other by it. */

@@ -44,8 +44,5 @@ public final class Theme {
             li.culprit .name{font-family:ui-monospace,monospace;word-break:break-all}
             footer{margin-top:32px;color:var(--muted);font-size:12px}
             tr.fresh{animation:fresh 3s ease-out}@keyframes fresh{from{background:var(--span)}to{background:transparent}}
-            form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:end;margin:8px 0 12px}
-            form.filters label{display:flex;flex-direction:column;font-size:12px;color:var(--muted)}
-            input,select,button{font:inherit;background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:4px;padding:2px 6px}
             """;
 }

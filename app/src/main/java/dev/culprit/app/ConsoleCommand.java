@@ -3,6 +3,7 @@ package dev.culprit.app;
 import dev.culprit.events.access.RandomSecret;
 import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.DatabaseAccess;
+import dev.culprit.storage.DatabaseLogin;
 import dev.culprit.storage.H2Loopback;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -112,8 +113,18 @@ public final class ConsoleCommand implements Callable<Integer> {
         }
         context.addServlet(console, "/*");
 
+        context.setSecurityHandler(readerLogin(access.login()));
+        server.setHandler(context);
+        return server;
+    }
+
+    /**
+     * HTTP Basic authentication on every path with the database's read-only login: what Culprit
+     * serves (this console, {@code culprit ui}) is worth the same password as the history it shows.
+     */
+    static ConstraintSecurityHandler readerLogin(DatabaseLogin reader) {
         UserStore users = new UserStore();
-        users.addUser(access.login().user(), Credential.getCredential(access.login().password()), new String[] {ROLE});
+        users.addUser(reader.user(), Credential.getCredential(reader.password()), new String[] {ROLE});
         HashLoginService login = new HashLoginService("Culprit history");
         login.setUserStore(users);
         ConstraintSecurityHandler security = new ConstraintSecurityHandler();
@@ -124,9 +135,7 @@ public final class ConsoleCommand implements Callable<Integer> {
         everything.setPathSpec("/*");
         everything.setConstraint(Constraint.from(ROLE));
         security.addConstraintMapping(everything);
-        context.setSecurityHandler(security);
-        server.setHandler(context);
-        return server;
+        return security;
     }
 
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         description = "Names the culprit when a Linux web host goes slow or noisy: the process and disk "
                 + "behind I/O wait, the clients behind a DoS burst, the script behind a mail flood.",
         subcommands = {DemoCommand.class, CollectCommand.class, RunCommand.class, RulesCommand.class, QueryCommand.class,
-                ConsoleCommand.class, CaptureCommand.class, ReplayCommand.class, DeadLettersCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
+                ConsoleCommand.class, ReportCommand.class, UiCommand.class, CaptureCommand.class, ReplayCommand.class,
+                DeadLettersCommand.class, ClusterCommand.class, SubmitCommand.class, BenchCommand.class,
                 CommandHelp.class, CompletionCommand.class})
 public final class Culprit implements Callable<Integer> {
 

@@ -81,7 +81,8 @@ final class DatabaseOption {
         return target != null && target.url != null ? target.url : dataDir().resolve("culprit.mv.db").toString();
     }
 
-    private Path dataDir() {
+    /** The data directory read, when the history is under one (no --db). */
+    Path dataDir() {
         return target != null && target.dataDir != null ? target.dataDir : Path.of("data");
     }
 

@@ -1,5 +1,14 @@
 package dev.culprit.app;
 
+import dev.culprit.app.report.IncidentReport;
+import dev.culprit.events.EncodedEvent;
+import dev.culprit.events.Event;
+import dev.culprit.events.EventCodec;
+import dev.culprit.events.EventFormatException;
+import dev.culprit.events.Topics;
+import java.io.IOException;
+import java.util.ArrayList;
+
 import dev.culprit.events.Alert;
 import dev.culprit.events.Incident;
 import dev.culprit.rules.RuleSet;
@@ -65,6 +74,11 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--no-store", description = "Keep the incidents found nowhere but on the screen.")
     boolean noStore;
 
+    @Option(names = "--report-dir", paramLabel = "DIR",
+            description = "Also write each incident found as an HTML report (as `culprit report` makes them, from the archive's "
+                    + "events) to DIR/incident-ID.html.")
+    Path reportDir;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -89,6 +103,14 @@ public final class ReplayCommand implements Callable<Integer> {
             rules = SearchOrder.of(spec).loadRules(rulesDir, err);
         } catch (RuleFileException e) {
             Culprit.printMistake(err, spec.commandLine(), e.getMessage());
+            return Culprit.EXIT_USAGE;
+        }
+        if (reportDir != null && noStore) {
+            err.println("culprit replay: --report-dir reads the incidents back from the replay store: drop --no-store");
+            return Culprit.EXIT_USAGE;
+        }
+        if (reportDir != null && Files.exists(reportDir) && !Files.isDirectory(reportDir)) {
+            err.println("culprit replay: --report-dir " + reportDir + ": is a file; expected a directory");
             return Culprit.EXIT_USAGE;
         }
         if (diff && !Files.exists(dataDir.resolve("culprit.mv.db"))) {
@@ -118,6 +140,9 @@ public final class ReplayCommand implements Callable<Integer> {
             if (diff) {
                 diffWithHistory = HistoryDiff.of(alerts, history(history, events), events.lastTsByHost());
             }
+            if (reportDir != null) {
+                writeReports(Replay.incidents(alerts), IncidentQueries.open(store), events, rules, err);
+            }
         }
         List<Incident> incidents = Replay.incidents(alerts);
         int width = Terminal.ofStdout().width();
@@ -142,6 +167,52 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * One report per incident in {@link #reportDir}, each with its host's archived events around
+     * it, gathered in one pass over the sorted archive.
+     */
+    private void writeReports(List<Incident> incidents, IncidentQueries replayStore, TimeOrderedArchive archive, RuleSet rules,
+                              PrintWriter err) throws IOException {
+        Files.createDirectories(reportDir);
+        List<IncidentDetail> details = new ArrayList<>();
+        for (Incident i : incidents) {
+            replayStore.find(i.id()).ifPresent(details::add);
+        }
+        List<IncidentReport.Window> windows = details.stream()
+                .map(d -> IncidentReport.Window.around(d.incident(), archive.lastTs())).toList();
+        List<List<Event>> events = new ArrayList<>();
+        details.forEach(d -> events.add(new ArrayList<>()));
+        long undecoded = 0;
+        try (TimeOrderedArchive.Merged merged = archive.runs().open()) {
+            for (EncodedEvent e = merged.next(); e != null; e = merged.next()) {
+                Event event = null;
+                for (int n = 0; n < details.size(); n++) {
+                    IncidentReport.Window w = windows.get(n);
+                    if (e.ts() >= w.from() && e.ts() < w.to() && e.host().equals(details.get(n).incident().host())
+                            && events.get(n).size() < IncidentReport.MOST_EVENTS) {
+                        if (event == null) {
+                            try {
+                                event = EventCodec.decode(e.value(), Topics.typeOf(e.topic()));
+                            } catch (EventFormatException | IllegalArgumentException notAnEvent) {
+                                undecoded++;
+                                break;
+                            }
+                        }
+                        events.get(n).add(event);
+                    }
+                }
+            }
+        }
+        for (int n = 0; n < details.size(); n++) {
+            IncidentDetail d = details.get(n);
+            Path file = reportDir.resolve(ReportCommand.fileName(d.incident().id()));
+            ReportCommand.writePrivately(file, IncidentReport.html(new IncidentReport.Input(d, events.get(n), windows.get(n).from(),
+                    windows.get(n).to(), rules, ReportCommand.fileHref()), java.time.ZoneId.systemDefault()));
+        }
+        err.println("culprit replay: " + details.size() + " report(s) written to " + reportDir
+                + (undecoded == 0 ? "" : "; " + undecoded + " archived record(s) that are no event are left out of them"));
     }
 
     static double parseSpeed(String text) {

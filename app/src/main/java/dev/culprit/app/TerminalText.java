@@ -6,11 +6,11 @@ package dev.culprit.app;
  * (ANSI escapes among them) and Unicode format characters (bidi overrides) are shown escaped,
  * never obeyed. Every command that prints such text goes through {@link #printable}.
  */
-final class TerminalText {
+public final class TerminalText {
 
     private TerminalText() {}
 
-    static String printable(String s) {
+    public static String printable(String s) {
         if (s == null) {
             return "";
         }

@@ -105,6 +105,29 @@ class ReplayTest {
     }
 
     @Test
+    void aReplayWritesEachIncidentsReportWithTheArchivedEventsPlotted() throws Exception {
+        Path reports = dir.resolve("reports");
+        Run run = replay(SCENARIOS.resolve("iowait.jsonl.gz").toString(), "--report-dir", reports.toString(),
+                "--data-dir", dir.resolve("data").toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.err()).contains("1 report(s) written to " + reports);
+        List<Path> pages;
+        try (var listed = Files.list(reports)) {
+            pages = listed.toList();
+        }
+        assertThat(pages).hasSize(1);
+        assertThat(pages.get(0).getFileName().toString()).matches("incident-[0-9a-f]{8}\\.html");
+        assertThat(Files.getPosixFilePermissions(pages.get(0))).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String html = Files.readString(pages.get(0));
+        assertThat(html).contains("data-chart=\"cpu\"").contains("data-chart=\"culprits-process\"")
+                .containsPattern("data-series=\"iowait %\" data-ts=\"\\d+( \\d+){10,}\"").contains(" dd</span>");
+        assertThat(replay(SCENARIOS.resolve("iowait.jsonl.gz").toString(), "--report-dir", reports.toString(), "--no-store").exit())
+                .isEqualTo(Culprit.EXIT_USAGE);
+    }
+
+    @Test
     void diffShowsWhatARuleChangeWouldHaveMissed() throws Exception {
         Path dataDir = dir.resolve("data");
         // History as the live pipeline recorded it, under the shipped rules.

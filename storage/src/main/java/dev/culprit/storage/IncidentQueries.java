@@ -3,7 +3,9 @@ package dev.culprit.storage;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.culprit.events.Alert;
 import dev.culprit.events.EventCodec;
+import dev.culprit.events.Event;
 import dev.culprit.events.EventFormatException;
+import dev.culprit.events.Topics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -241,6 +243,38 @@ public final class IncidentQueries {
             }
         }
         return Optional.of(new IncidentDetail(incident, culprits, timeline, linked));
+    }
+
+    /**
+     * The raw events one host sent with {@code from <= ts < to}, in ts order (arrival order within
+     * one ts), at most {@code max} of them: what an incident's report plots and lists. An event
+     * that no longer decodes fails the read, naming its topic and time, rather than be left out of
+     * the evidence unseen.
+     */
+    public List<Event> events(String host, long from, long to, int max) {
+        try (Connection c = connect(); PreparedStatement q = c.prepareStatement(
+                "SELECT topic, ts, payload FROM raw_events WHERE ts >= ? AND ts < ? AND host = ? ORDER BY ts, seq FETCH FIRST ? ROWS ONLY")) {
+            q.setLong(1, from);
+            q.setLong(2, to);
+            q.setString(3, host);
+            q.setInt(4, max);
+            q.setFetchSize(1000);
+            List<Event> events = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String topic = rs.getString(1);
+                    try {
+                        events.add(EventCodec.decode(rs.getString(3), Topics.typeOf(topic)));
+                    } catch (EventFormatException | IllegalArgumentException e) {
+                        throw new IllegalStateException("raw event on " + topic + " at ts " + rs.getLong(2) + " in " + url()
+                                + " does not decode: " + e.getMessage(), e);
+                    }
+                }
+            }
+            return events;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the raw events of " + host + " from " + url() + ": " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Double> evidence(String id, String json) {

@@ -209,4 +209,23 @@ class IncidentQueriesTest {
             return rs.getLong(1);
         }
     }
+
+    @Test
+    void aReportReadsOneHostsEventsInItsWindowInTimeOrderUpToTheLimit() {
+        List<dev.culprit.events.Event> stored = new java.util.ArrayList<>();
+        for (long ts = 10_000; ts > 0; ts -= 1_000) {
+            stored.add(new dev.culprit.events.PhpMail("web1", "phpmail", ts, 1, "/var/www/a.php", 1,
+                    dev.culprit.events.PhpMail.Origin.FILE, List.of(), "s", "/var/log/php/mail.log", ts));
+            stored.add(new dev.culprit.events.PhpMail("web2", "phpmail", ts, 1, "/var/www/a.php", 1,
+                    dev.culprit.events.PhpMail.Origin.FILE, List.of(), "s", null, null));
+        }
+        new RawEventStore(data.database("culprit")).save(stored);
+
+        List<dev.culprit.events.Event> window = queries.events("web1", 3_000, 8_000, 100);
+        assertThat(window).extracting(dev.culprit.events.Event::ts).containsExactly(3_000L, 4_000L, 5_000L, 6_000L, 7_000L);
+        assertThat(window).allSatisfy(e -> assertThat(e.host()).isEqualTo("web1"));
+        assertThat(((dev.culprit.events.PhpMail) window.get(0)).offset()).isEqualTo(3_000L);
+        assertThat(queries.events("web1", 0, 100_000, 3)).extracting(dev.culprit.events.Event::ts).containsExactly(1_000L, 2_000L, 3_000L);
+        assertThat(queries.events("nobody", 0, 100_000, 3)).isEmpty();
+    }
 }

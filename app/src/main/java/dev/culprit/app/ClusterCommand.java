@@ -153,10 +153,11 @@ public final class ClusterCommand implements Callable<Integer> {
         }
 
         static Path jobJar(Path given) throws IOException {
-            if (given != null) {
-                return given;
-            }
-            Path target = root().resolve("stream-jobs/target");
+            return given != null ? given : jobJarIn(root().resolve("stream-jobs/target"));
+        }
+
+        /** The job jar stream-jobs' build left in {@code target}. */
+        static Path jobJarIn(Path target) throws IOException {
             try (var jars = Files.list(target)) {
                 return jars.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst()
                         .orElseThrow(() -> new IllegalStateException("no job jar in " + target + ": build it with "

@@ -2,6 +2,7 @@ package dev.culprit.app;
 
 import dev.culprit.broker.EmbeddedKafka;
 import dev.culprit.events.Topics;
+import dev.culprit.jobs.CulpritJob;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.events.access.OwnerOnlyFile;
 import dev.culprit.events.access.RandomSecret;
@@ -12,12 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -123,16 +121,7 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
     static StreamExecutionEnvironment localFlink(Path dataDir, SavedJobState saved) {
         saved.pruneSuperseded();
         Configuration conf = saved.settings();
-        // Detection for every host rides on this one job: it never gives up after a number of failures
-        // (a burst once used up three restarts and left the host unwatched). Restarts back off to a
-        // minute apart, so a failure that persists costs a log line a minute, not a loop.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
-        // A sink waiting out a database that refuses writes holds checkpoints back; that is a pause to
-        // wait through, not a failure to restart the job for.
-        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
+        CulpritJob.surviveFailures(conf);
         StreamExecutionEnvironment env = LocalFlink.environment(dataDir, conf);
         // Checkpoints hold the detectors' memory and the source's Kafka offsets: a restart resumes where it stopped.
         env.enableCheckpointing(5_000);

@@ -7,7 +7,6 @@ import dev.culprit.events.EncodedEvent;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.DatabaseLogins;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,10 +50,7 @@ class ClusterContainersTest {
 
     @Test
     void theJobJarFindsEachHostsIncidentsOnTheOfficialImages() throws Exception {
-        Path jar;
-        try (var jars = Files.list(Path.of("../stream-jobs/target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst().orElseThrow();
-        }
+        Path jar = ClusterCommand.Checkout.jobJarIn(Path.of("../stream-jobs/target"));
         try (Network network = Network.newNetwork();
              KafkaContainer kafka = new KafkaContainer("apache/kafka:4.2.0").withNetwork(network).withListener("kafka:19092");
              GenericContainer<?> h2 = new GenericContainer<>("eclipse-temurin:17-jre").withNetwork(network).withNetworkAliases("h2")

@@ -19,7 +19,6 @@ import dev.culprit.storage.TimeOrderedArchive;
 import dev.culprit.testkit.CommittedRecords;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -68,7 +67,7 @@ class ClusterFailoverTest {
             FlinkRest rest = cluster.rest();
             // the shipped rules, but a mail flood's window and cool-down short enough for it to end within the test
             Path rules = TestRules.shippedWithAShortMailWindow(dir);
-            String job = rest.run(rest.uploadJar(ClusterCommand.Checkout.jobJar(jar())), SubmitCommand.arguments(cluster, rules), 2);
+            String job = rest.run(rest.uploadJar(ClusterCommand.Checkout.jobJarIn(Path.of("../stream-jobs/target"))), SubmitCommand.arguments(cluster, rules), 2);
             await().atMost(Duration.ofSeconds(60)).until(() -> allRunning(rest, job));
             // a Kafka node lost while the job runs: its partitions' leadership moves to the other two
             cluster.kill("broker-2");
@@ -189,13 +188,6 @@ class ClusterFailoverTest {
                 producer.send(new ProducerRecord<>(e.topic(), null, e.ts(), e.host(), e.value()));
             }
             producer.flush();
-        }
-    }
-
-    private static Path jar() throws Exception {
-        try (var jars = Files.list(Path.of("../stream-jobs/target"))) {
-            return jars.filter(p -> p.getFileName().toString().endsWith("-job.jar")).findFirst().orElseThrow(() ->
-                    new AssertionError("no job jar in ../stream-jobs/target: the reactor packages stream-jobs before app's tests"));
         }
     }
 }

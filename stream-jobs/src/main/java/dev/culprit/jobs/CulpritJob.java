@@ -23,6 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -130,6 +133,21 @@ public final class CulpritJob {
         WatermarkStrategy<RuleSet> idleMostOfTheTime = WatermarkStrategy.<RuleSet>forMonotonousTimestamps().withIdleness(IDLENESS);
         return env.fromSource(ruleUpdates, idleMostOfTheTime, "rule-updates", JsonTypeInfo.of(RuleSet.class))
                 .uid("rule-updates");
+    }
+
+    /**
+     * How the job survives failures, wherever it runs (the embedded runtime, a session cluster): it
+     * never gives up after a number of failures, since detection for every host rides on it (a burst
+     * once used up three restarts and left the hosts unwatched); restarts back off to a minute apart, so
+     * a failure that persists costs a log line a minute, not a loop. A sink waiting out a database that
+     * refuses writes holds checkpoints back: a pause to wait through, not a failure to restart for.
+     */
+    public static void surviveFailures(Configuration conf) {
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
+        conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
     }
 
     public void build(StreamExecutionEnvironment env) {

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
@@ -171,17 +170,10 @@ public final class SessionClusterJob {
                     value.apply(Setting.TRANSACTION_PREFIX), value.apply(Setting.JOB_NAME));
         }
 
-        /**
-         * Checkpoints on, restarts without limit backing off to a minute apart (detection of every host
-         * rides on this job), and a sink waiting out a database that refuses writes is a pause, not a failure.
-         */
+        /** Exactly-once checkpoints at the interval asked for, and the job's failure policy ({@link CulpritJob#surviveFailures}). */
         Configuration flinkConfiguration() {
             Configuration conf = new Configuration();
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-            conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
-            conf.set(CheckpointingOptions.TOLERABLE_FAILURE_NUMBER, Integer.MAX_VALUE);
+            CulpritJob.surviveFailures(conf);
             conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, checkpointInterval);
             if (!checkpoints.isEmpty()) {

@@ -106,9 +106,13 @@ public final class IncidentStore {
                     alert.setString(6, EventCodec.encodeToString(a));
                     alert.executeUpdate();
 
-                    clearCulprits.setString(1, i.id());
-                    clearCulprits.executeUpdate();
                     List<Culprit> culprits = i.culprits();
+                    if (!culprits.isEmpty()) {
+                        // an alert that names nobody (an update drawn after the evidence has aged out of
+                        // the detector's window, as after a failover) leaves who was named before
+                        clearCulprits.setString(1, i.id());
+                        clearCulprits.executeUpdate();
+                    }
                     for (int n = 0; n < culprits.size(); n++) {
                         Culprit cu = culprits.get(n);
                         culprit.setString(1, i.id());

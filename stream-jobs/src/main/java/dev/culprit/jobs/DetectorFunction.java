@@ -215,8 +215,8 @@ public final class DetectorFunction<S> extends KeyedBroadcastProcessFunction<Str
         return Math.floorDiv(ts, TICK_MS) * TICK_MS + TICK_MS;
     }
 
-    private static long judgeableTo(HostClock host, long wall) {
-        return host.judgeableTo(wall, CulpritJob.OUT_OF_ORDERNESS.toMillis(), STREAM_IDLE_MS, STREAM_LAG_LIMIT_MS);
+    private long judgeableTo(HostClock host, long wall) {
+        return host.judgeableTo(wall, startedAt(wall), CulpritJob.OUT_OF_ORDERNESS.toMillis(), STREAM_IDLE_MS, STREAM_LAG_LIMIT_MS);
     }
 
     /**

@@ -48,13 +48,19 @@ public record HostClock(Map<String, Long> newestByStream, Map<String, Long> hear
      * it was heard within {@code idleAfterMs} of wall time and is not more than {@code lagLimitMs}
      * of event time behind the host's newest (a kind of event the host stopped sending must not
      * hold back the others); when no stream counts, everything the host sent can be judged.
+     *
+     * <p>A stream heard before {@code listeningSinceMs} (when the judging task started, after a
+     * restore) counts as heard then: the task's own downtime is not the stream's silence, and
+     * after a failover the stream whose backlog happens to be read first must not run ahead of
+     * the host's other streams, whose backlog is still on its way.
      */
-    long judgeableTo(long wallMs, long outOfOrderness, long idleAfterMs, long lagLimitMs) {
+    long judgeableTo(long wallMs, long listeningSinceMs, long outOfOrderness, long idleAfterMs, long lagLimitMs) {
         long newest = newest();
         long slowest = Long.MAX_VALUE;
         for (Map.Entry<String, Long> stream : newestByStream.entrySet()) {
             Long heard = heardAtByStream.get(stream.getKey());
-            boolean delivering = heard != null && wallMs - heard < idleAfterMs && newest - stream.getValue() <= lagLimitMs;
+            boolean delivering = heard != null && wallMs - Math.max(heard, listeningSinceMs) < idleAfterMs
+                    && newest - stream.getValue() <= lagLimitMs;
             if (delivering) {
                 slowest = Math.min(slowest, stream.getValue() - outOfOrderness);
             }

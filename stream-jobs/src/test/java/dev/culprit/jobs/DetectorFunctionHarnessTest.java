@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.culprit.events.Alert;
 import dev.culprit.events.CpuSample;
 import dev.culprit.events.Event;
+import dev.culprit.events.ProcessIoSample;
 import dev.culprit.rules.iowait.IoWaitDetector;
 import dev.culprit.rules.iowait.IoWaitRule;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -29,6 +30,11 @@ class DetectorFunctionHarnessTest {
     private static void advance(KeyedBroadcastOperatorTestHarness<String, Event, RuleSet, Alert> h, long to) throws Exception {
         h.processWatermark(new Watermark(to));
         h.processBroadcastWatermark(new Watermark(to));
+    }
+
+    private static ProcessIoSample dd(String host, long second) {
+        return new ProcessIoSample(host, "proc", second * 1000, 1, 4211, 100L, 1, "dd", "dd if=/dev/zero of=/var/tmp/x", "D",
+                1_000, 0, 9.2e7, 400L, 5, null, null, List.of("vda"), List.of("/var/tmp/x"));
     }
 
     private static long lateEvents(KeyedBroadcastOperatorTestHarness<String, Event, RuleSet, Alert> h) {
@@ -247,6 +253,60 @@ class DetectorFunctionHarnessTest {
             assertThat(restored.extractOutputValues()).extracting(Alert::state).containsExactly(Alert.State.FIRING);
             assertThat(restored.extractOutputValues().get(0).ts()).as("fired by the restored 10 s sample").isEqualTo(10_000);
             assertThat(restored.extractOutputValues().get(0).incident().start()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void afterARestoreTheStreamWhoseBacklogIsReadFirstWaitsForTheHostsOtherStreams() throws Exception {
+        // one host's CPU and process streams: an incident from 0 s, dd behind it, below the threshold from 30 s
+        List<List<Event>> seconds = new java.util.ArrayList<>();
+        for (int s = 0; s <= 75; s++) {
+            seconds.add(List.of(cpu("web1", s, s < 30 ? 40 : 1), dd("web1", s)));
+        }
+        List<Alert> uninterrupted;
+        try (var h = harness()) {
+            h.open();
+            for (int s = 0; s < seconds.size(); s++) {
+                h.setProcessingTime(s * 1000L);
+                for (Event e : seconds.get(s)) {
+                    h.processElement(e, 0);
+                }
+            }
+            uninterrupted = h.extractOutputValues();
+        }
+        assertThat(uninterrupted).extracting(Alert::state).contains(Alert.State.FIRING, Alert.State.RESOLVED);
+
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int s = 0; s <= 15; s++) {
+                h.setProcessingTime(s * 1000L);
+                for (Event e : seconds.get(s)) {
+                    h.processElement(e, 0);
+                }
+            }
+            snapshot = h.snapshot(1, 15_000);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.setProcessingTime(60_000); // 45 s of downtime: the backlog waits in Kafka
+            restored.open();
+            // the backlog as a Kafka source reads it: all of one topic's records, then the other's
+            for (int s = 16; s < seconds.size(); s++) {
+                restored.processElement(seconds.get(s).get(0), 0);
+            }
+            restored.setProcessingTime(61_000);
+            for (int s = 16; s < seconds.size(); s++) {
+                restored.processElement(seconds.get(s).get(1), 0);
+            }
+            for (long wall = 62_000; wall <= 62_000 + DetectorFunction.SILENT_HOST_MS + 2 * DetectorFunction.TICK_MS; wall += 1_000) {
+                restored.setProcessingTime(wall);
+            }
+
+            assertThat(lateEvents(restored)).as("events judged after later ones of the host").isZero();
+            List<Alert> afterRestore = new java.util.ArrayList<>(uninterrupted.subList(0, 1)); // FIRING went out before the checkpoint
+            afterRestore.addAll(restored.extractOutputValues());
+            assertThat(afterRestore).as("the alerts of a run that never stopped").isEqualTo(uninterrupted);
         }
     }
 }

@@ -7,7 +7,6 @@ import dev.culprit.storage.DatabaseLogin;
 import dev.culprit.storage.H2Loopback;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -53,22 +52,15 @@ public final class ConsoleCommand implements Callable<Integer> {
             description = "Port for the console; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address lets other "
-                    + "machines try the password over plain HTTP: put TLS in front first.")
-    String bind;
+    @Mixin
+    BindOption bind;
 
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65_535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, was " + port);
         }
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--bind: '" + bind + "' is not an address of this machine");
-        }
+        InetAddress address = bind.address();
         DatabaseAccess access = database.access();
         H2Loopback.check(); // before H2's console opens the file: an AUTO_SERVER it starts must stay on loopback
         String adminPassword = RandomSecret.generate();

@@ -3,6 +3,7 @@ package dev.culprit.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.culprit.broker.EmbeddedKafka;
+import dev.culprit.broker.LoopbackPorts;
 import dev.culprit.events.Topics;
 import dev.culprit.events.access.KafkaAccess;
 import dev.culprit.events.access.OwnerOnlyFile;
@@ -13,9 +14,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,7 +135,7 @@ final class LocalCluster {
         OwnerOnlyFile.create(dataDir.toAbsolutePath().resolve(H2_MANAGEMENT_PASSWORD), RandomSecret.generate() + "\n");
 
         Properties state = new Properties();
-        List<Integer> ports = freePorts(2 * BROKERS + 4);
+        List<Integer> ports = LoopbackPorts.free(2 * BROKERS + 4);
         StringBuilder voters = new StringBuilder();
         for (int n = 1; n <= BROKERS; n++) {
             voters.append(n == 1 ? "" : ",").append(n).append("@127.0.0.1:").append(ports.get(BROKERS + n - 1));
@@ -454,7 +452,7 @@ final class LocalCluster {
 
     private void awaitPort(String name, int port) {
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
-        while (!portOpen(port)) {
+        while (!LoopbackPorts.listening(port)) {
             check(deadline, name + " did not open port " + port, name);
             sleep(200);
         }
@@ -502,15 +500,6 @@ final class LocalCluster {
         }).collect(Collectors.joining("\n"));
     }
 
-    private static boolean portOpen(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -547,25 +536,5 @@ final class LocalCluster {
 
     private int port(String key) {
         return Integer.parseInt(state.getProperty(key));
-    }
-
-    private static List<Integer> freePorts(int count) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int n = 0; n < count; n++) { // held open together, so no two are the same
-                held.add(new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress()));
-            }
-            return held.stream().map(ServerSocket::getLocalPort).toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback ports", e);
-        } finally {
-            held.forEach(s -> {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // closing a listening socket we never used
-                }
-            });
-        }
     }
 }

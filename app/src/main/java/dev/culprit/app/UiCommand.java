@@ -9,7 +9,6 @@ import dev.culprit.storage.IncidentFilter;
 import dev.culprit.storage.IncidentQueries;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,10 +40,8 @@ public final class UiCommand implements Callable<Integer> {
             description = "Port for the page; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only). Another address lets other "
-                    + "machines try the password over plain HTTP: put TLS in front first.")
-    String bind;
+    @Mixin
+    BindOption bind;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
             description = "The pipeline's Kafka, whose culprit.alerts the page follows (default: the embedded one running on --data-dir).")
@@ -86,12 +83,7 @@ public final class UiCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, was " + limit);
         }
-        InetAddress address;
-        try {
-            address = InetAddress.getByName(bind);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "--bind: '" + bind + "' is not an address of this machine");
-        }
+        InetAddress address = bind.address();
         RuleSet rules;
         try {
             rules = SearchOrder.of(spec).loadRules(rulesDir, err);

@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on free loopback ports, storing its log under {@code dir}, for {@link #USER} with {@code password}. */
     public static EmbeddedKafka start(Path dir, String password) {
-        return start(dir, freePort(), password);
+        return start(dir, LoopbackPorts.free(1).get(0), password);
     }
 
     /** Starts a broker on the given client port (to restart one where clients expect it). */
@@ -102,7 +99,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (password == null || password.isBlank()) {
             throw new IllegalArgumentException("the embedded Kafka broker needs a password for user " + USER);
         }
-        int controllerPort = freePortOtherThan(brokerPort);
+        // the broker's port may have been free a moment ago and handed out again: two listeners on one port refuse to start
+        int controllerPort = LoopbackPorts.free(2).stream().filter(p -> p != brokerPort).findFirst().orElseThrow();
         Path logDir = dir.toAbsolutePath();
         try {
             Files.createDirectories(logDir);
@@ -194,7 +192,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         // The Admin client retries noisily against a closed port; wait for the listener first.
-        while (!portOpen(brokerPort)) {
+        while (!LoopbackPorts.listening(brokerPort)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Kafka broker did not open port " + brokerPort + " within " + START_TIMEOUT);
             }
@@ -327,37 +325,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .run();
         } catch (Exception e) {
             throw new IllegalStateException("cannot format Kafka storage in " + logDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static boolean portOpen(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A free port that is not {@code taken}: the broker's port may have been free a moment ago and
-     * handed out again (the kernel reuses a just-closed ephemeral port), and two listeners on one
-     * port refuse to start.
-     */
-    private static int freePortOtherThan(int taken) {
-        int port = freePort();
-        while (port == taken) {
-            port = freePort();
-        }
-        return port;
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
         }
     }
 

@@ -5,8 +5,6 @@ import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.DatabaseLogins;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +57,7 @@ final class ClusterBench implements Callable<Integer> {
         LocalCluster cluster = ClusterCommand.started(dataDir);
         int parallelism = runningParallelism(cluster);
         DatabaseAccess history = new DatabaseAccess(cluster.databaseUrl(), DatabaseLogins.read(cluster.databaseLogins()).reader());
-        long before = storedEvents(history);
+        long before = StoredEventsWait.rawEvents(history);
         out.println(BenchMachine.describe());
         out.flush();
         long t0 = System.nanoTime();
@@ -74,19 +72,7 @@ final class ClusterBench implements Callable<Integer> {
                     producer.send(new ProducerRecord<>(e.topic(), null, e.ts(), e.host(), e.value())));
         }
         double sendSeconds = (System.nanoTime() - t0) / 1e9;
-        long deadline = System.nanoTime() + patience.toNanos();
-        long stored = 0;
-        long lastShown = 0;
-        while (System.nanoTime() < deadline && stored < events) {
-            Thread.sleep(500);
-            stored = storedEvents(history) - before;
-            long elapsedS = (System.nanoTime() - t0) / 1_000_000_000L;
-            if (elapsedS >= lastShown + 10) {
-                err.printf(Locale.ROOT, "%,d of %,d events stored, %d s%n", stored, events, elapsedS);
-                err.flush();
-                lastShown = elapsedS;
-            }
-        }
+        long stored = StoredEventsWait.await(() -> StoredEventsWait.rawEvents(history) - before, events, patience, t0, err);
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "sent: %,d events of %,d hosts in %.1f s (%,.0f events/s into Kafka, acks=all, 3 copies)%n",
                 events, hosts, sendSeconds, events / sendSeconds);
@@ -110,12 +96,5 @@ final class ClusterBench implements Callable<Integer> {
             }
         }
         throw new IllegalStateException("no job runs on " + cluster.restUri() + ": `culprit submit` starts it");
-    }
-
-    private static long storedEvents(DatabaseAccess history) throws Exception {
-        try (Connection c = history.connect(); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM raw_events")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

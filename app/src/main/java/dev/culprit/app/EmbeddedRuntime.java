@@ -81,9 +81,7 @@ public final class EmbeddedRuntime implements PipelineRuntime, AutoCloseable {
             OwnerOnlyFile.create(file, "# The login of this data directory's embedded Kafka broker, written by Culprit.\n"
                     + "# Keep it 0600. Kafka's tools take it as --command-config/--consumer.config, with\n"
                     + "# --bootstrap-server from " + BOOTSTRAP_FILE + " while Culprit runs.\n"
-                    + "security.protocol=SASL_PLAINTEXT\n"
-                    + "sasl.mechanism=PLAIN\n"
-                    + "sasl.jaas.config=" + KafkaAccess.plainLogin(EmbeddedKafka.USER, password) + "\n");
+                    + KafkaAccess.saslPlainPropertiesText(EmbeddedKafka.USER, password));
             return password;
         }
         Matcher password = JAAS_PASSWORD.matcher(OwnerOnlyFile.readProperties(file).getProperty("sasl.jaas.config", ""));

@@ -129,8 +129,7 @@ final class LocalCluster {
         Files.deleteIfExists(dataDir.toAbsolutePath().resolve(KAFKA_CLIENT_PROPERTIES));
         OwnerOnlyFile.create(dataDir.toAbsolutePath().resolve(KAFKA_CLIENT_PROPERTIES),
                 "# The login of the Kafka nodes `culprit cluster up` started. Keep it 0600.\n"
-                        + "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
-                        + "sasl.jaas.config=" + KafkaAccess.plainLogin(EmbeddedKafka.USER, kafkaPassword) + "\n");
+                        + KafkaAccess.saslPlainPropertiesText(EmbeddedKafka.USER, kafkaPassword));
         Files.deleteIfExists(dataDir.toAbsolutePath().resolve(H2_MANAGEMENT_PASSWORD));
         OwnerOnlyFile.create(dataDir.toAbsolutePath().resolve(H2_MANAGEMENT_PASSWORD), RandomSecret.generate() + "\n");
 

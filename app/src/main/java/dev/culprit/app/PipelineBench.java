@@ -8,8 +8,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -80,7 +78,7 @@ final class PipelineBench implements Callable<Integer> {
             long t0 = System.nanoTime();
             send(runtime, fleet, sent);
             double sendSeconds = (System.nanoTime() - t0) / 1e9;
-            long stored = awaitStored(runtime, err, t0);
+            long stored = StoredEventsWait.await(() -> StoredEventsWait.rawEvents(runtime.database().access()), events, patience, t0, err);
             double seconds = (System.nanoTime() - t0) / 1e9;
             double cpu = BenchMachine.cpuSeconds() - cpu0;
             Thread.sleep(2_000); // the last alerts' way to the outlets
@@ -127,36 +125,6 @@ final class PipelineBench implements Callable<Integer> {
                         });
             });
         }
-    }
-
-    /** Rows in raw_events once all are there, or when patience runs out; progress on standard error. */
-    private long awaitStored(EmbeddedRuntime runtime, PrintWriter err, long t0) throws Exception {
-        long deadline = System.nanoTime() + patience.toNanos();
-        boolean tty = System.console() != null;
-        long lastShown = 0;
-        long rows = 0;
-        while (System.nanoTime() < deadline) {
-            try (Connection c = runtime.database().connect();
-                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM raw_events")) {
-                rs.next();
-                rows = rs.getLong(1);
-            }
-            long elapsedS = (System.nanoTime() - t0) / 1_000_000_000L;
-            // a line a second on a terminal, one every ten seconds into a file
-            if (tty || elapsedS >= lastShown + 10) {
-                err.printf(Locale.ROOT, tty ? "\r%,d of %,d events stored, %d s " : "%,d of %,d events stored, %d s%n", rows, events, elapsedS);
-                err.flush();
-                lastShown = elapsedS;
-            }
-            if (rows >= events) {
-                break;
-            }
-            Thread.sleep(250);
-        }
-        if (tty) {
-            err.println();
-        }
-        return rows;
     }
 
     /** From when Kafka acknowledged the host's first event at or after the alert's time to the alert reaching the outlets. */

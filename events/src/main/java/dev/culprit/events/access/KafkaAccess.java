@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * How a Kafka client reaches Culprit's topics: the bootstrap servers and the client settings
@@ -23,10 +24,24 @@ public record KafkaAccess(String bootstrapServers, Map<String, String> clientSet
 
     /** SASL/PLAIN over the given servers with one user and password, as Culprit's embedded broker has it. */
     public static KafkaAccess saslPlain(String bootstrapServers, String user, String password) {
-        return new KafkaAccess(bootstrapServers, Map.of(
+        return new KafkaAccess(bootstrapServers, saslPlainSettings(user, password));
+    }
+
+    /**
+     * The settings of {@link #saslPlain}, as the lines of a client properties file (what Kafka's tools
+     * take as {@code --command-config} and Culprit as {@code --kafka-properties}).
+     */
+    public static String saslPlainPropertiesText(String user, String password) {
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(saslPlainSettings(user, password)).forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        return text.toString();
+    }
+
+    private static Map<String, String> saslPlainSettings(String user, String password) {
+        return Map.of(
                 "security.protocol", "SASL_PLAINTEXT",
                 "sasl.mechanism", "PLAIN",
-                "sasl.jaas.config", plainLogin(user, password)));
+                "sasl.jaas.config", plainLogin(user, password));
     }
 
     /** A Kafka cluster that needs no authentication (one the operator secures otherwise). */

@@ -53,8 +53,41 @@ public record TimelineChart(String id, String title, String unit, long from, lon
         thresholds = List.copyOf(thresholds);
     }
 
-    /** The highest figure shown, thresholds included, with some headroom; 1 when all are 0. */
+    /**
+     * Where the value axis ends: a whole number of {@link #tickStep()}s above the highest figure shown
+     * (thresholds included), with some headroom; 1 when all are 0.
+     */
     double top() {
+        double highest = highest();
+        if (highest <= 0) {
+            return 1;
+        }
+        double step = tickStep();
+        return Math.ceil(highest * HEADROOM / step) * step;
+    }
+
+    /**
+     * The value axis' step: 1, 2, 2.5 or 5 times a power of ten, at most five steps to the top, so that
+     * its labels are figures one reads at a glance (0, 20, 40, 60, not 0, 13.8, 27.5).
+     */
+    double tickStep() {
+        double highest = highest();
+        if (highest <= 0) {
+            return 0.25;
+        }
+        double rough = highest * HEADROOM / 5;
+        double power = Math.pow(10, Math.floor(Math.log10(rough)));
+        for (double nice : new double[] {1, 2, 2.5, 5}) {
+            if (nice * power >= rough) {
+                return nice * power;
+            }
+        }
+        return 10 * power;
+    }
+
+    private static final double HEADROOM = 1.05;
+
+    private double highest() {
         double max = 0;
         for (Series s : series) {
             for (Point p : s.points()) {
@@ -64,7 +97,7 @@ public record TimelineChart(String id, String title, String unit, long from, lon
         for (Threshold t : thresholds) {
             max = Math.max(max, t.value());
         }
-        return max <= 0 ? 1 : max * 1.1;
+        return max;
     }
 
     double x(long ts) {
@@ -128,9 +161,10 @@ public record TimelineChart(String id, String title, String unit, long from, lon
                 .append(bottom).append("\" y2=\"").append(bottom).append("\"/>");
         svg.append("<line class=\"axis\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT).append("\" y1=\"").append(TOP)
                 .append("\" y2=\"").append(bottom).append("\"/>");
-        double top = top();
-        for (int tick = 0; tick <= 4; tick++) {
-            double value = top * tick / 4;
+        double step = tickStep();
+        long steps = Math.round(top() / step);
+        for (long tick = 0; tick <= steps; tick++) {
+            double value = step * tick;
             double y = y(value);
             svg.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(n(y)).append("\" y2=\"").append(n(y)).append("\"/>");

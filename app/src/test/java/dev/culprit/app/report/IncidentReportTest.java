@@ -52,6 +52,14 @@ class IncidentReportTest {
             assertThat(y).isBetween(0.0, (double) TimelineChart.HEIGHT);
         }
         assertThat(chart.y(42.5)).as("the highest point is below the top").isGreaterThan(chart.y(chart.top()));
+        assertThat(valueTicks(svg)).as("the value axis' labels").containsExactly("0", "10", "20", "30", "40", "50");
+        TimelineChart await = new TimelineChart("await", "Disk await", "ms", T0, T0 + 60_000,
+                List.of(new TimelineChart.Series("await", List.of(new TimelineChart.Point(T0, 75.3)))),
+                List.of(new TimelineChart.Threshold("diskAwaitMs", 50)), T0, T0 + 1_000);
+        assertThat(valueTicks(await.svg(UTC))).containsExactly("0", "20", "40", "60", "80");
+        TimelineChart fraction = new TimelineChart("share", "Busy share", "", T0, T0 + 60_000,
+                List.of(new TimelineChart.Series("busy", List.of(new TimelineChart.Point(T0, 0.93)))), List.of(), T0, T0 + 1_000);
+        assertThat(valueTicks(fraction.svg(UTC))).containsExactly("0", "0.20", "0.40", "0.60", "0.80", "1");
         assertThatThrownBy(() -> new TimelineChart("x", "x", "", T0, T0, List.of(), List.of(), T0, null))
                 .hasMessageContaining("must be after from");
     }
@@ -141,5 +149,11 @@ class IncidentReportTest {
         Matcher m = Pattern.compile(name + "=\"([^\"]*)\"").matcher(svg);
         assertThat(m.find()).as(name).isTrue();
         return m.group(1);
+    }
+
+    /** The value axis' labels of a chart, bottom to top. */
+    private static List<String> valueTicks(String svg) {
+        return java.util.regex.Pattern.compile("<text class=\"tick\" x=\"52\" y=\"[0-9.]+\" text-anchor=\"end\">([^<]*)</text>")
+                .matcher(svg).results().map(m -> m.group(1)).toList();
     }
 }

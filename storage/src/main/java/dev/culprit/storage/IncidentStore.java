@@ -68,6 +68,7 @@ public final class IncidentStore {
             return;
         }
         try (Connection c = db.connect()) {
+            db.ensureRoomToWrite();
             c.setAutoCommit(false);
             try (PreparedStatement incident = c.prepareStatement(
                     "MERGE INTO incidents (id, host, kind, severity, rule, start_ts, end_ts, resolution, summary, updated_ts) "

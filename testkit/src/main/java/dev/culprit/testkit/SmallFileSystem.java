@@ -29,17 +29,26 @@ public final class SmallFileSystem implements AutoCloseable {
         return mountPoint;
     }
 
-    /** Writes a filler file until the file system has no room left ("No space left on device"). */
+    /**
+     * Writes a filler file until the file system has no room left ("No space left on device"), not
+     * even a byte: a block that did not fit may leave less than itself free, and a small write
+     * (a database's one commit) would still succeed there.
+     */
     public void fill() throws IOException {
-        byte[] block = new byte[64 * 1024];
         try (OutputStream out = Files.newOutputStream(filler)) {
+            for (int block : new int[] {64 * 1024, 4096, 1}) {
+                writeUntilFull(out, new byte[block]);
+            }
+        }
+    }
+
+    private static void writeUntilFull(OutputStream out, byte[] block) {
+        try {
             while (true) {
                 out.write(block);
             }
         } catch (IOException full) {
-            if (!Files.exists(filler)) {
-                throw full;
-            }
+            // no room for another block of this size
         }
     }
 

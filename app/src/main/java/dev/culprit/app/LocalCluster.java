@@ -84,6 +84,8 @@ final class LocalCluster {
     private final Path dataDir;
     private final Path dir;
     private final Properties state;
+    /** The members this command started, while it waits for them to come up. */
+    private final Map<String, Process> startedHere = new java.util.LinkedHashMap<>();
 
     private LocalCluster(Path dataDir, Properties state) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -402,6 +404,7 @@ final class LocalCluster {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(Redirect.appendTo(log.toFile()))
                 .redirectInput(Redirect.from(new java.io.File("/dev/null"))).start();
         Files.writeString(dir.resolve(name + ".pid"), process.pid() + "\n");
+        startedHere.put(name, process);
     }
 
     private static String java() {
@@ -474,12 +477,18 @@ final class LocalCluster {
         }
     }
 
-    /** Fails with the member's log when one has died or the wait is over. */
+    /**
+     * Fails with the member's log when one has died or the wait is over. Whether a member died is
+     * asked of the process this command started, not of its PID file and {@code /proc}: read while
+     * the member was still being exec'd, its command line could lack the mark (CI once saw a
+     * TaskManager "exit" a moment after its start, with nothing in its output).
+     */
     private void check(long deadline, String what, String logOf) {
-        for (Member m : members()) {
-            if (!m.alive()) {
-                throw new IllegalStateException(m.name() + " exited during start; its log: " + dir.resolve("logs") + "/" + m.name()
-                        + ".*\n" + tail(m.name()));
+        for (Map.Entry<String, Process> member : startedHere.entrySet()) {
+            if (!member.getValue().isAlive()) {
+                String name = member.getKey();
+                throw new IllegalStateException(name + " exited during start (exit code " + member.getValue().exitValue()
+                        + "); its log: " + dir.resolve("logs") + "/" + name + ".*\n" + tail(name));
             }
         }
         if (System.nanoTime() > deadline) {

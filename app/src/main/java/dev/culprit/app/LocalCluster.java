@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ final class LocalCluster {
     private final Path dir;
     private final Properties state;
     /** The members this command started, while it waits for them to come up. */
-    private final Map<String, Process> startedHere = new java.util.LinkedHashMap<>();
+    private final Map<String, Process> startedHere = new LinkedHashMap<>();
 
     private LocalCluster(Path dataDir, Properties state) {
         this.dataDir = dataDir.toAbsolutePath();

@@ -36,9 +36,12 @@ public final class Database {
     }
 
     private final DatabaseAccess access;
+    /** The directory of the database file when it is on this machine's disk, else null. */
+    private final Path localDirectory;
 
     private Database(DatabaseAccess access) {
         this.access = access;
+        this.localDirectory = localDirectory(access.url());
     }
 
     /**
@@ -83,7 +86,7 @@ public final class Database {
     /**
      * Free space below which a write to a history on this machine's disk is refused before it
      * reaches H2. H2 (2.5.252) does not survive a write the disk refuses while another is under way:
-     * in {@code FullDiskSinkTest} the second writer's rollback after the failed commit spun forever in
+     * in {@code RawEventSinkTest}'s full-disk case the second writer's rollback after the failed commit spun forever in
      * {@code MVStore.registerVersionUsage} (its version counter one below zero), and so did every
      * statement after it, also once there was room again: the history was wedged until the process
      * ended. Refused here, a write fails like any other and the sinks retry it.
@@ -95,27 +98,26 @@ public final class Database {
      * on another machine's server ({@code jdbc:h2:tcp:}) is that server's to keep.
      */
     void ensureRoomToWrite() throws SQLException {
-        Path dir = localDirectory();
-        if (dir == null) {
+        if (localDirectory == null) {
             return;
         }
         long free;
         try {
-            free = Files.getFileStore(dir).getUsableSpace();
+            free = Files.getFileStore(localDirectory).getUsableSpace();
         } catch (IOException unreadable) {
             return; // H2 itself says what is wrong with the directory
         }
         if (free < FREE_SPACE_RESERVE) {
-            throw new SQLException("the disk under " + dir + " has " + free / 1024 + " KiB free, less than the "
+            throw new SQLException("the disk under " + localDirectory + " has " + free / 1024 + " KiB free, less than the "
                     + (FREE_SPACE_RESERVE >> 20) + " MiB kept in reserve for the history: writes wait until there is room");
         }
     }
 
     /** The directory of the database file, when the URL names one on this machine. */
-    private Path localDirectory() {
+    private static Path localDirectory(String url) {
         for (String prefix : List.of("jdbc:h2:async:", "jdbc:h2:file:")) {
-            if (access.url().startsWith(prefix)) {
-                String rest = access.url().substring(prefix.length());
+            if (url.startsWith(prefix)) {
+                String rest = url.substring(prefix.length());
                 int settings = rest.indexOf(';');
                 Path file = Path.of(settings < 0 ? rest : rest.substring(0, settings)).toAbsolutePath();
                 return file.getParent();

@@ -11,6 +11,9 @@ import dev.culprit.storage.DataDirectory;
 import dev.culprit.storage.Database;
 import dev.culprit.storage.DatabaseAccess;
 import dev.culprit.storage.RawEventStore;
+import dev.culprit.testkit.SmallFileSystem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,6 +31,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,13 +70,7 @@ class RawEventSinkTest {
     }
 
     private static void run(List<Event> events, RawEventSink sink) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        // keyed by host as Kafka partitions them, so each host's events reach one writer
-        env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
-                .keyBy(EncodedEvent::host, Types.STRING)
-                .sinkTo(sink);
-        env.execute("raw-event-sink-test");
+        started(events, sink, "raw-event-sink-test").getJobExecutionResult().get();
     }
 
     @Test
@@ -98,12 +96,7 @@ class RawEventSinkTest {
         try (Connection admin = admin(url); Statement st = admin.createStatement()) {
             st.execute("REVOKE INSERT, UPDATE ON SCHEMA PUBLIC FROM " + url.login().user());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
-                .keyBy(EncodedEvent::host, Types.STRING)
-                .sinkTo(new RawEventSink(url, RawEventSink.DEFAULT_RETENTION));
-        JobClient job = env.executeAsync("raw-event-sink-refused-test");
+        JobClient job = started(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION), "raw-event-sink-refused-test");
         Thread.sleep(3_000);
         assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         try (Connection admin = admin(url); Statement st = admin.createStatement()) {
@@ -114,6 +107,61 @@ class RawEventSinkTest {
 
         assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 120_000, null))
                 .hasSize(360).containsExactlyInAnyOrderElementsOf(events);
+    }
+
+    /**
+     * The disk under the history fills while the sink writes (a real tmpfs, mounted by the test as
+     * root): the job waits, and once there is room every event is stored once. The job has no
+     * restarts, so an exception that escaped the sink would fail it for good.
+     */
+    @Test
+    void aFullDiskIsWaitedOutAndEveryEventIsStoredOnceThereIsRoomAgain(@TempDir Path mountPoint) throws Exception {
+        try (SmallFileSystem disk = SmallFileSystem.mount(mountPoint, 24)) {
+            Assumptions.assumeTrue(disk != null, "cannot mount a tmpfs here; the refused writes above still cover the retry");
+            DatabaseAccess url = DataDirectory.prepare(disk.root().resolve("data"), notice -> { }).database("culprit").access();
+            // more than fits in what the new database file has spare: it must grow on a full disk
+            List<Event> events = new ArrayList<>();
+            for (int s = 0; s < 400; s++) {
+                for (int h = 0; h < 50; h++) {
+                    events.add(new CpuSample("web" + h, "proc", T0 + s * 1000L, 1, 1000, 5, 0, 5, h % 40, 0, 60, null, null, null));
+                }
+            }
+            disk.fill();
+            JobClient job = started(events, new RawEventSink(url, RawEventSink.DEFAULT_RETENTION), "raw-event-sink-disk-full-test");
+            Thread.sleep(5_000);
+            assertThat(job.getJobStatus().get()).as(() -> "waiting, not ended, while the disk is full: " + outcome(job))
+                    .isEqualTo(JobStatus.RUNNING);
+            disk.free();
+
+            job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
+
+            assertThat(new RawEventStore(Database.at(url)).read(T0, T0 + 400_000, null))
+                    .hasSize(events.size()).containsExactlyInAnyOrderElementsOf(events);
+        }
+    }
+
+    /**
+     * The sink's job on the events, started and not waited for; keyed by host as Kafka partitions
+     * them, so each host's events reach one writer.
+     */
+    private static JobClient started(List<Event> events, RawEventSink sink, String name) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.fromData(JsonTypeInfo.of(EncodedEvent.class), events.stream().map(EncodedEvent::of).toArray(EncodedEvent[]::new))
+                .keyBy(EncodedEvent::host, Types.STRING)
+                .sinkTo(sink);
+        return env.executeAsync(name);
+    }
+
+    /** How the job ended, with the failure's cause: what a failed run of the full-disk case must tell. */
+    private static String outcome(JobClient job) {
+        try {
+            return "finished with " + job.getJobExecutionResult().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            return trace.toString();
+        }
     }
 
     /** The data directory's admin login, from its logins file (the sink never has it). */
